@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import kamon.metric.Counter;
 
 /**
  * The live state of one endpoint inside one {@link Upstream}: connection count, consecutive
@@ -33,8 +34,12 @@ public final class EndpointState implements Candidate {
   /** The outgoing connection blueprint, built on first use (a benign race builds it twice). */
   private volatile Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> connectFlow;
 
-  EndpointState(Endpoint endpoint) {
+  /** Counts this endpoint's ejections (metric glow.proxy.ejections, tags upstream and endpoint). */
+  final Counter ejections;
+
+  EndpointState(Endpoint endpoint, Counter ejections) {
     this.endpoint = endpoint;
+    this.ejections = ejections;
     this.address = new InetSocketAddress(endpoint.host(), endpoint.port());
   }
 

@@ -37,7 +37,6 @@ public final class Upstream implements AutoCloseable {
   private final String name;
   private final UpstreamSettings settings;
   private final Balancer balancer;
-  private final Counter ejections;
   private final Object lock = new Object();
   /** Guarded by lock; insertion order = order given to setEndpoints. */
   private Map<Endpoint, EndpointState> states = new LinkedHashMap<>();
@@ -49,8 +48,6 @@ public final class Upstream implements AutoCloseable {
     this.name = name;
     this.settings = settings;
     this.balancer = Balancer.forName(settings.balancer());
-    this.ejections = Kamon.counter("glow.proxy.ejections", "endpoints ejected by passive outlier detection")
-        .withTags(TagSet.of("upstream", name));
   }
 
   public String name() { return name; }
@@ -68,7 +65,7 @@ public final class Upstream implements AutoCloseable {
       Map<Endpoint, EndpointState> next = new LinkedHashMap<>();
       for (Endpoint e : endpoints) {
         EndpointState s = states.get(e);
-        next.put(e, s != null ? s : new EndpointState(e));
+        next.put(e, s != null ? s : new EndpointState(e, ejectionCounter(e)));
       }
       states = next;
       publish();
@@ -152,7 +149,7 @@ public final class Upstream implements AutoCloseable {
       s.timesEjected = s.timesEjected + 1;
       s.consecutiveFailures.set(0);
       s.ejectedUntilNanos = now + nanos;
-      ejections.increment();
+      s.ejections.increment();
       publish();
     }
   }
@@ -189,6 +186,11 @@ public final class Upstream implements AutoCloseable {
       }
       return due;
     }
+  }
+
+  private Counter ejectionCounter(Endpoint e) {
+    return Kamon.counter("glow.proxy.ejections", "endpoints ejected by passive outlier detection")
+        .withTags(TagSet.builder().add("upstream", name).add("endpoint", e.toString()).build());
   }
 
   private Pool publish() {
