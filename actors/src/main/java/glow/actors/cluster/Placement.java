@@ -8,7 +8,6 @@ import akka.actor.typed.Props;
 import akka.cluster.Member;
 import glow.actors.node.NodeSettings;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -70,9 +69,4 @@ public final class Placement implements Extension {
     return Optional.empty();
   }
 
-  static Set<String> names(Iterable<Member> members) {
-    var names = new java.util.HashSet<String>();
-    for (Member m : members) nodeName(m).ifPresent(names::add);
-    return names;
-  }
 }

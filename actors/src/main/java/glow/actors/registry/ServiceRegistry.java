@@ -1,5 +1,6 @@
 package glow.actors.registry;
 
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -132,8 +133,10 @@ public final class ServiceRegistry extends AbstractBehavior<ServiceRegistry.Comm
         .onMessage(Deregister.class, this::onDeregister)
         .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(Unsubscribe.class, u -> {
-          Set<ActorRef<Endpoints>> refs = subscribers.getOrDefault(u.service(), Set.of());
-          refs.remove(u.subscriber());
+          subscribers.computeIfPresent(u.service(), (k, refs) -> {
+            refs.remove(u.subscriber());
+            return refs.isEmpty() ? null : refs;
+          });
           return this;
         })
         .onMessage(SubscriberStopped.class, s -> {
@@ -217,6 +220,7 @@ public final class ServiceRegistry extends AbstractBehavior<ServiceRegistry.Comm
 
   private Behavior<Command> onMemberRemoved(MemberRemoved r) {
     String owner = ownerId(r.member());
+    if (owner.equals(selfOwner)) return this; // this replica is going away with its node
     removedOwners.add(owner);
     if (removedOwners.size() > REMEMBERED_REMOVALS) removedOwners.remove(removedOwners.iterator().next());
     removeOwnedBy(Set.of(owner));
@@ -255,7 +259,11 @@ public final class ServiceRegistry extends AbstractBehavior<ServiceRegistry.Comm
   }
 
   private Behavior<Command> onWritten(Written w) {
-    if (!(w.response() instanceof Replicator.UpdateSuccess)) {
+    if (w.response() instanceof Replicator.UpdateSuccess) return this;
+    if (CoordinatedShutdown.get(getContext().getSystem()).getShutdownReason().isPresent()) {
+      // the local replicator stops during shutdown; nothing is lost that matters then
+      getContext().getLog().debug("service registry: {} failed during shutdown: {}", w.what(), w.response());
+    } else {
       getContext().getLog().warn("service registry: {} failed: {}", w.what(), w.response());
     }
     return this;

@@ -74,6 +74,23 @@ class OneNodeRegistryTest {
   }
 
   @Test
+  void unsubscribedActorHearsNoMore() {
+    TestProbe<Endpoints> sub = testKit.createTestProbe();
+    TestProbe<Endpoints> stays = testKit.createTestProbe();
+    registry.tell(new ServiceRegistry.Subscribe("cache:6379", sub.ref()));
+    registry.tell(new ServiceRegistry.Subscribe("cache:6379", stays.ref()));
+    assertEquals(Set.of(), sub.receiveMessage(WAIT).endpoints());
+    assertEquals(Set.of(), stays.receiveMessage(WAIT).endpoints());
+    registry.tell(new ServiceRegistry.Unsubscribe("cache:6379", sub.ref()));
+    registry.tell(new ServiceRegistry.Unsubscribe("never-subscribed:1", sub.ref()));
+    registry.tell(new ServiceRegistry.Register("cache:6379", "127.0.0.1:6380", "dev"));
+    // the other subscriber still hears: the registry kept its state through both unsubscribes
+    assertEquals(Set.of(new Endpoint("127.0.0.1:6380", "dev")), stays.receiveMessage(WAIT).endpoints());
+    sub.expectNoMessage(Duration.ofMillis(300));
+    registry.tell(new ServiceRegistry.Deregister("cache:6379", "127.0.0.1:6380", "dev"));
+  }
+
+  @Test
   void malformedRegistrationIsIgnoredAndTheNextGoodOneStillLands() {
     TestProbe<Endpoints> sub = testKit.createTestProbe();
     registry.tell(new ServiceRegistry.Subscribe("pg:5432", sub.ref()));
