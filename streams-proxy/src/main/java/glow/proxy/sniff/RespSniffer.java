@@ -26,6 +26,9 @@ final class RespSniffer implements Sniffer {
   private final LongSupplier nanoClock;
   private final PendingQueue pending = new PendingQueue(MAX_PENDING);
   private boolean stopped;
+  /** Set when a SUBSCRIBE-like command is sent: later commands are counted but not queued. */
+  private boolean pushModeRequested;
+  /** Set when the oldest waiting command is SUBSCRIBE-like: replies are no longer followed. */
   private boolean repliesStopped;
 
   // Request side.
@@ -44,6 +47,8 @@ final class RespSniffer implements Sniffer {
   private final LineBuffer resLine = new LineBuffer(MAX_LINE);
   private long resRemaining;
   private final long[] open = new long[MAX_DEPTH];
+  /** Whether each open aggregate is an attribute, which decorates the next value instead of being one. */
+  private final boolean[] openIsAttribute = new boolean[MAX_DEPTH];
   private int depth;
   private byte topType;
 
@@ -185,12 +190,9 @@ final class RespSniffer implements Sniffer {
         ? RespMetrics.OTHER
         : RespMetrics.indexOf(new String(name, 0, nameLen, java.nio.charset.StandardCharsets.ISO_8859_1));
     metrics.command(command);
-    if (repliesStopped) return;
-    if (RespMetrics.startsPushMode(command)) {
-      repliesStopped = true; // from here replies are pushed messages, not answers
-      pending.clear();
-      return;
-    }
+    if (pushModeRequested) return;
+    // A SUBSCRIBE-like command is queued as a marker: commands before it still get their replies.
+    if (RespMetrics.startsPushMode(command)) pushModeRequested = true;
     if (!pending.push(command, commandStart)) giveUp();
   }
 
@@ -256,6 +258,7 @@ final class RespSniffer implements Sniffer {
         } else if (depth == MAX_DEPTH) {
           giveUp();
         } else {
+          openIsAttribute[depth] = type == '|';
           open[depth++] = count;
         }
       }
@@ -268,10 +271,16 @@ final class RespSniffer implements Sniffer {
     while (depth > 0) {
       if (--open[depth - 1] > 0) return;
       depth--;
+      if (openIsAttribute[depth]) return; // the value it decorates comes next
     }
-    if (topType == '>' || topType == '|') return; // a push or an attribute is not the reply itself
+    if (topType == '>') return; // a push is not a reply
     if (pending.isEmpty()) {
       giveUp(); // a reply to nothing: we lost track
+      return;
+    }
+    if (RespMetrics.startsPushMode(pending.oldestKind())) {
+      repliesStopped = true; // from here replies are pushed messages, not answers
+      pending.clear();
       return;
     }
     metrics.reply(pending.oldestKind(), now - pending.oldestStart(), topType == '-' || topType == '!');
