@@ -10,9 +10,10 @@ import java.util.function.LongSupplier;
  * <p>Decision: a first byte {@code *} is RESP; otherwise the first line (up to
  * {@value #MAX_FIRST_LINE} bytes) is kept: ending in {@code SP HTTP/1.x} it is HTTP, starting with a
  * known Redis command it is RESP (inline), anything else is plain TCP. So is a connection where the
- * server speaks first (SMTP, MySQL, TLS-less greeting protocols). The kept bytes (a rope of the
- * received chunks, not a copy) are replayed into the chosen sniffer with their original arrival
- * time so request timing starts at the first byte.
+ * server speaks first (SMTP, MySQL, TLS-less greeting protocols). The kept bytes (the received
+ * chunks themselves, not copies) are replayed into the chosen sniffer with their original arrival
+ * time so request timing starts at the first byte. The first line is copied once (at most
+ * {@value #MAX_FIRST_LINE} bytes); nothing else is.
  */
 final class DetectingSniffer implements Sniffer {
   static final int MAX_FIRST_LINE = 8 * 1024;
@@ -22,7 +23,9 @@ final class DetectingSniffer implements Sniffer {
   private final LongSupplier nanoClock;
   private final ReplayClock clock;
   private Sniffer chosen;
-  private ByteString kept = ByteString.emptyByteString();
+  /** The request chunks received before the decision, kept as they came (no copy). */
+  private final java.util.ArrayList<ByteString> kept = new java.util.ArrayList<>(2);
+  private int keptLength;
   private long firstArrival;
 
   DetectingSniffer(ConnectionTags tags, ServerErrorListener onServerError, LongSupplier nanoClock) {
@@ -41,26 +44,25 @@ final class DetectingSniffer implements Sniffer {
     if (bytes.isEmpty()) return;
     long now = nanoClock.getAsLong();
     if (kept.isEmpty()) firstArrival = now;
-    int scannedBefore = kept.length();
-    kept = kept.concat(bytes);
+    int offset = keptLength;
+    kept.add(bytes);
+    keptLength += bytes.length();
     try {
-      decide(scannedBefore);
+      decide(bytes, offset);
     } catch (RuntimeException e) {
       chosen = Sniffers.PlainTcp.INSTANCE; // never into the stream
     }
-    if (chosen != null && chosen != Sniffers.PlainTcp.INSTANCE) {
-      ByteString replay = kept;
-      kept = ByteString.emptyByteString();
-      // The kept prefix is replayed as one chunk stamped with its first arrival time.
+    if (chosen == null) return;
+    if (chosen != Sniffers.PlainTcp.INSTANCE) {
+      // The kept chunks are replayed stamped with the first arrival time, so timing starts at the first byte.
       clock.pinned = firstArrival;
       try {
-        chosen.onRequestBytes(replay);
+        for (ByteString chunk : kept) chosen.onRequestBytes(chunk);
       } finally {
         clock.pinned = Long.MIN_VALUE;
       }
-    } else if (chosen != null) {
-      kept = ByteString.emptyByteString();
     }
+    forget();
   }
 
   @Override
@@ -68,7 +70,7 @@ final class DetectingSniffer implements Sniffer {
     if (chosen == null) {
       if (bytes.isEmpty()) return;
       chosen = Sniffers.PlainTcp.INSTANCE; // the server spoke first, or answered half a line
-      kept = ByteString.emptyByteString();
+      forget();
       return;
     }
     chosen.onResponseBytes(bytes);
@@ -78,11 +80,17 @@ final class DetectingSniffer implements Sniffer {
   public void onClose() {
     if (chosen != null) chosen.onClose();
     chosen = Sniffers.PlainTcp.INSTANCE;
-    kept = ByteString.emptyByteString();
+    forget();
   }
 
-  private void decide(int from) {
-    byte first = kept.apply(0);
+  private void forget() {
+    kept.clear();
+    keptLength = 0;
+  }
+
+  /** Decides once the first line is complete; {@code latest} is the newest chunk, at {@code offset} in kept. */
+  private void decide(ByteString latest, int offset) {
+    byte first = kept.get(0).apply(0);
     if (first == '*') {
       chosen = respSniffer();
       return;
@@ -91,11 +99,14 @@ final class DetectingSniffer implements Sniffer {
       chosen = Sniffers.PlainTcp.INSTANCE;
       return;
     }
-    int n = kept.length();
+    int n = keptLength;
     int lf = -1;
-    for (int i = from; i < n && i < MAX_FIRST_LINE; i++) {
-      if (kept.apply(i) == '\n') {
-        lf = i;
+    // Only the newest chunk is scanned (earlier ones held no LF): indexing a rope of many small
+    // chunks byte by byte would cost a walk over its fragments per byte.
+    int scan = Math.min(latest.length(), MAX_FIRST_LINE - offset);
+    for (int i = 0; i < scan; i++) {
+      if (latest.apply(i) == '\n') {
+        lf = offset + i;
         break;
       }
     }
@@ -103,22 +114,25 @@ final class DetectingSniffer implements Sniffer {
       if (n >= MAX_FIRST_LINE) chosen = Sniffers.PlainTcp.INSTANCE;
       return; // wait for the rest of the first line
     }
-    int end = lf > 0 && kept.apply(lf - 1) == '\r' ? lf - 1 : lf;
-    if (endsWithHttp1(end)) {
+    ByteString all = kept.get(0);
+    for (int i = 1; i < kept.size(); i++) all = all.concat(kept.get(i)); // a rope: no copy
+    ByteString line = all.slice(0, lf).compact(); // at most MAX_FIRST_LINE bytes, copied once
+    int end = lf > 0 && line.apply(lf - 1) == '\r' ? lf - 1 : lf;
+    if (endsWithHttp1(line, end)) {
       chosen = new HttpSniffer(tags, onServerError, clock);
       return;
     }
     int word = 0;
-    while (word < end && word <= RespSniffer.MAX_NAME && kept.apply(word) != ' ') word++;
-    String name = kept.slice(0, Math.min(word, RespSniffer.MAX_NAME)).utf8String().toUpperCase(java.util.Locale.ROOT);
+    while (word < end && word <= RespSniffer.MAX_NAME && line.apply(word) != ' ') word++;
+    String name = line.slice(0, Math.min(word, RespSniffer.MAX_NAME)).utf8String().toUpperCase(java.util.Locale.ROOT);
     chosen = RespMetrics.indexOf(name) != RespMetrics.OTHER ? respSniffer() : Sniffers.PlainTcp.INSTANCE;
   }
 
-  private boolean endsWithHttp1(int end) {
+  private static boolean endsWithHttp1(ByteString line, int end) {
     if (end < 10) return false;
     int v = end - 9; // " HTTP/1.x"
-    return kept.apply(v) == ' ' && kept.apply(v + 1) == 'H' && kept.apply(v + 2) == 'T' && kept.apply(v + 3) == 'T'
-        && kept.apply(v + 4) == 'P' && kept.apply(v + 5) == '/' && kept.apply(v + 6) == '1' && kept.apply(v + 7) == '.';
+    return line.apply(v) == ' ' && line.apply(v + 1) == 'H' && line.apply(v + 2) == 'T' && line.apply(v + 3) == 'T'
+        && line.apply(v + 4) == 'P' && line.apply(v + 5) == '/' && line.apply(v + 6) == '1' && line.apply(v + 7) == '.';
   }
 
   private Sniffer respSniffer() {
@@ -138,6 +152,5 @@ final class DetectingSniffer implements Sniffer {
     public long getAsLong() {
       return pinned != Long.MIN_VALUE ? pinned : real.getAsLong();
     }
-
   }
 }

@@ -1,5 +1,6 @@
 package glow.proxy.sniff;
 
+import akka.util.ByteIterator;
 import akka.util.ByteString;
 import java.util.function.LongSupplier;
 
@@ -105,13 +106,14 @@ final class HttpSniffer implements Sniffer {
     long startedAt;
 
     void feed(ByteString bs, long now) {
-      int i = 0;
-      int n = bs.length();
-      while (i < n && !stopped) {
+      // A ByteIterator walks compact chunks and ropes alike at constant cost per byte and skips
+      // body bytes without touching them.
+      ByteIterator it = bs.iterator();
+      while (it.hasNext() && !stopped) {
         switch (state) {
           case FIXED, CHUNK_DATA -> {
-            long take = Math.min(remaining, n - i);
-            i += (int) take;
+            int take = (int) Math.min(remaining, it.len());
+            it.drop(take);
             remaining -= take;
             if (remaining == 0) {
               if (state == FIXED) messageEnd();
@@ -126,7 +128,7 @@ final class HttpSniffer implements Sniffer {
             return;
           }
           default -> {
-            byte b = bs.apply(i++);
+            byte b = it.next();
             if (state == HEAD || state == TRAILERS) {
               if (++headBytes > MAX_HEAD) {
                 giveUp();

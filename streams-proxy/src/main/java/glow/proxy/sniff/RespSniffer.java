@@ -1,5 +1,6 @@
 package glow.proxy.sniff;
 
+import akka.util.ByteIterator;
 import akka.util.ByteString;
 import java.util.function.LongSupplier;
 
@@ -92,16 +93,15 @@ final class RespSniffer implements Sniffer {
   }
 
   private void requestBytes(ByteString bs, long now) {
-    int i = 0;
-    int n = bs.length();
-    while (i < n && !stopped) {
+    ByteIterator it = bs.iterator(); // constant cost per byte for ropes too; arguments skipped by drop
+    while (it.hasNext() && !stopped) {
       switch (reqState) {
         case BULK -> {
-          long take = Math.min(reqRemaining, n - i);
-          if (argIndex == 0) {
-            for (int k = 0; k < take; k++) captureName(bs.apply(i + k));
-          }
-          i += (int) take;
+          int take = (int) Math.min(reqRemaining, it.len());
+          // Only the command name is looked at (one byte past MAX_NAME marks it too long); the rest is skipped.
+          int look = argIndex == 0 ? Math.max(0, Math.min(take, MAX_NAME + 1 - nameLen)) : 0;
+          for (int k = 0; k < look; k++) captureName(it.next());
+          it.drop(take - look);
           reqRemaining -= take;
           if (reqRemaining == 0) {
             reqState = BULK_END;
@@ -109,7 +109,7 @@ final class RespSniffer implements Sniffer {
           }
         }
         case BULK_END -> {
-          byte b = bs.apply(i++);
+          byte b = it.next();
           if (b != (reqRemaining == 2 ? '\r' : '\n')) {
             giveUp();
             return;
@@ -121,7 +121,7 @@ final class RespSniffer implements Sniffer {
           }
         }
         default -> {
-          byte b = bs.apply(i++);
+          byte b = it.next();
           if (argsLeft == 0 && reqLine.isEmpty()) commandStart = now;
           if (b == '\n') {
             requestLine();
@@ -197,19 +197,18 @@ final class RespSniffer implements Sniffer {
   }
 
   private void responseBytes(ByteString bs, long now) {
-    int i = 0;
-    int n = bs.length();
-    while (i < n && !stopped && !repliesStopped) {
+    ByteIterator it = bs.iterator();
+    while (it.hasNext() && !stopped && !repliesStopped) {
       if (resState == BULK) {
-        long take = Math.min(resRemaining, n - i);
-        i += (int) take;
+        int take = (int) Math.min(resRemaining, it.len());
+        it.drop(take);
         resRemaining -= take;
         if (resRemaining == 0) {
           resState = LINE;
           valueDone(now);
         }
       } else {
-        byte b = bs.apply(i++);
+        byte b = it.next();
         if (b == '\n') {
           replyLine(now);
           resLine.clear();

@@ -43,6 +43,19 @@ final class Conversation {
     replay(sniffer, pos -> true);
   }
 
+  /** Replays each segment as one rope ByteString made of {@code fragment}-byte pieces, as framing stages produce. */
+  void replayAsRopes(Sniffer sniffer, int fragment) {
+    for (Segment s : segments) {
+      ByteString rope = ByteString.emptyByteString();
+      for (int i = 0; i < s.bytes.length; i += fragment) {
+        rope = rope.concat(ByteString.fromArray(s.bytes, i, Math.min(fragment, s.bytes.length - i)));
+      }
+      if (s.fromClient) sniffer.onRequestBytes(rope);
+      else sniffer.onResponseBytes(rope);
+    }
+    sniffer.onClose();
+  }
+
   /** Replays cut at every position where {@code cutHere} holds; each chunk is its own ByteString. */
   private void replay(Sniffer sniffer, java.util.function.IntPredicate cutHere) {
     int pos = 0;

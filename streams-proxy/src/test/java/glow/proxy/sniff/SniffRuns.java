@@ -35,7 +35,7 @@ final class SniffRuns {
     return new Counts(new TreeMap<>(commands), new TreeMap<>(timed), new TreeMap<>(errors), unparsed, 0);
   }
 
-  /** Replays with every single cut point, then byte by byte, and asserts the same counts each time. */
+  /** Replays with every single cut point, then byte by byte, then as ropes, and asserts the same counts each time. */
   static void assertSameCountsAtEveryCut(String scenario, Conversation c, Counts expected, boolean redis) {
     ConnectionTags t = tags(scenario);
     for (int cut = 0; cut < c.length(); cut++) {
@@ -43,6 +43,7 @@ final class SniffRuns {
       assertEquals(expected, run(t, redis, s -> c.replayCutAt(s, at)), scenario + ": cut at byte " + cut);
     }
     assertEquals(expected, run(t, redis, c::replayByteByByte), scenario + ": one byte per chunk");
+    assertEquals(expected, run(t, redis, s -> c.replayAsRopes(s, 3)), scenario + ": ropes of 3-byte pieces");
   }
 
   static Counts run(ConnectionTags t, boolean redis, Consumer<Sniffer> replay) {
