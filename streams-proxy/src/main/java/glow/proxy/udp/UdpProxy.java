@@ -164,6 +164,8 @@ public final class UdpProxy implements AutoCloseable {
       }
     } catch (IOException | ClosedSelectorException | UncheckedIOException e) {
       if (!closing) log.error("udp listener {}: stopped forwarding: {}", settings.listener(), e.toString());
+    } catch (RuntimeException e) {
+      log.error("udp listener {}: stopped forwarding after a bug", settings.listener(), e);
     } finally {
       for (Session s : sessions.values()) closeQuietly(s.upstream);
       metrics.sessions.decrement(sessions.size());
@@ -181,7 +183,12 @@ public final class UdpProxy implements AutoCloseable {
   private void fromClients() throws IOException {
     for (int i = 0; i < READS_PER_WAKEUP; i++) {
       buffer.clear();
-      SocketAddress client = listener.receive(buffer);
+      SocketAddress client;
+      try {
+        client = listener.receive(buffer);
+      } catch (PortUnreachableException e) {
+        continue; // some systems report an ICMP error for an earlier reply to a client that left
+      }
       if (client == null) return;
       buffer.flip();
       long now = System.nanoTime();
@@ -258,8 +265,13 @@ public final class UdpProxy implements AutoCloseable {
       buffer.flip();
       int size = buffer.remaining();
       s.lastActive = System.nanoTime();
-      if (listener.send(buffer, s.client) == 0 && size > 0) {
-        metrics.dropSendFailed.increment(); // send buffer full
+      try {
+        if (listener.send(buffer, s.client) == 0 && size > 0) {
+          metrics.dropSendFailed.increment(); // send buffer full
+          continue;
+        }
+      } catch (IOException e) {
+        metrics.dropSendFailed.increment(); // the client is unreachable; its session expires when idle
         continue;
       }
       metrics.datagramsDown.increment();
