@@ -38,23 +38,35 @@ final class SniffRuns {
   /** Replays with every single cut point, then byte by byte, then as ropes, and asserts the same counts each time. */
   static void assertSameCountsAtEveryCut(String scenario, Conversation c, Counts expected, boolean redis) {
     ConnectionTags t = tags(scenario);
+    // Each run's "after" is the next run's "before": half the (costly) histogram snapshots.
+    Snapshot[] last = {snapshot(t, redis)};
     for (int cut = 0; cut < c.length(); cut++) {
       final int at = cut;
-      assertEquals(expected, run(t, redis, s -> c.replayCutAt(s, at)), scenario + ": cut at byte " + cut);
+      assertEquals(expected, run(t, redis, s -> c.replayCutAt(s, at), last), scenario + ": cut at byte " + cut);
     }
-    assertEquals(expected, run(t, redis, c::replayByteByByte), scenario + ": one byte per chunk");
-    assertEquals(expected, run(t, redis, s -> c.replayAsRopes(s, 3)), scenario + ": ropes of 3-byte pieces");
+    assertEquals(expected, run(t, redis, c::replayByteByByte, last), scenario + ": one byte per chunk");
+    assertEquals(expected, run(t, redis, s -> c.replayAsRopes(s, 3), last), scenario + ": ropes of 3-byte pieces");
   }
 
   static Counts run(ConnectionTags t, boolean redis, Consumer<Sniffer> replay) {
-    Snapshot before = redis ? redisSnapshot(t) : httpSnapshot(t);
+    return run(t, redis, replay, new Snapshot[] {snapshot(t, redis)});
+  }
+
+  private static Snapshot snapshot(ConnectionTags t, boolean redis) {
+    return redis ? redisSnapshot(t) : httpSnapshot(t);
+  }
+
+  /** Runs once; {@code last[0]} holds the values before and is replaced by the values after. */
+  private static Counts run(ConnectionTags t, boolean redis, Consumer<Sniffer> replay, Snapshot[] last) {
+    Snapshot before = last[0];
     AtomicInteger serverErrors = new AtomicInteger();
     Sniffer sniffer = Sniffers.forConnection(t, (tags, status) -> {
       assertEquals(t, tags);
       serverErrors.incrementAndGet();
     });
     replay.accept(sniffer);
-    Snapshot after = redis ? redisSnapshot(t) : httpSnapshot(t);
+    Snapshot after = snapshot(t, redis);
+    last[0] = after;
     return new Counts(delta(before.counted, after.counted), delta(before.timed, after.timed),
         delta(before.errors, after.errors), after.unparsed - before.unparsed, serverErrors.get());
   }
