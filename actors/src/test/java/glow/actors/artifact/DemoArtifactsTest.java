@@ -42,7 +42,8 @@ class DemoArtifactsTest {
 
   @BeforeEach
   void setUp() {
-    assertTrue(Files.isDirectory(ARTIFACTS), ARTIFACTS + " is filled by the build of examples/demo-apps");
+    assertTrue(Files.isRegularFile(ARTIFACTS.resolve("web/1.0.0/web-1.0.0.tar.gz")), ARTIFACTS
+        + " is filled by the build of examples/demo-apps: build it first (mvn -pl examples/demo-apps,actors ...)");
     driver = new OsProcessDriver(work.resolve("state"));
   }
 
