@@ -259,7 +259,11 @@ public final class OsProcessDriver implements ProcessDriver {
         return;
       }
       if (rounds[0]++ % 10 == 0) kill(Signal.KILL, List.of("-" + pgid)); // again every ~200 ms
-      timer.schedule(check[0], POLL_MS, TimeUnit.MILLISECONDS);
+      try {
+        timer.schedule(check[0], POLL_MS, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException driverClosed) {
+        done.complete(null); // report the exit rather than never
+      }
     };
     timer.execute(check[0]);
     return done;
@@ -328,7 +332,7 @@ public final class OsProcessDriver implements ProcessDriver {
 
     @Override
     public CompletableFuture<ExitStatus> onExit() {
-      return exit;
+      return exit.copy(); // callers cannot complete the real one
     }
 
     @Override
@@ -339,12 +343,12 @@ public final class OsProcessDriver implements ProcessDriver {
 
     @Override
     public CompletableFuture<ExitStatus> stop(Duration grace) {
-      if (exit.isDone()) return exit;
+      if (exit.isDone()) return exit.copy();
       signal(Signal.TERM);
       timer.schedule(() -> {
         if (!exit.isDone()) signal(Signal.KILL);
       }, grace.toMillis(), TimeUnit.MILLISECONDS);
-      return exit;
+      return exit.copy();
     }
 
     @Override

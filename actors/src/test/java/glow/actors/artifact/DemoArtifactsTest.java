@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import glow.actors.process.ExitStatus;
+import glow.actors.process.Limits;
 import glow.actors.process.OsProcessDriver;
 import glow.actors.process.OutputLine;
 import glow.actors.process.ProcessSpec;
@@ -96,7 +97,9 @@ class DemoArtifactsTest {
     Map<String, String> env = env(port);
     env.put("GLOW_CONFIG", config.toString());
     env.put("GLOW_INSTANCE_ID", "greeter:" + version + "#1");
-    return driver.start(ProcessSpec.of(dir, List.of("bin/start"), env, lines::add));
+    // the limit the demo repo gives it: bin/start keeps the JVM's address space under 512M
+    return driver.start(ProcessSpec.of(dir, List.of("bin/start"), env, lines::add)
+        .withLimits(Limits.of(512L * 1024 * 1024, 64)));
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +29,16 @@ class AtomicFilesTest {
     assertEquals("a=1\n", Files.readString(f));
     assertTrue(AtomicFiles.write(f, "a=2\n".getBytes(StandardCharsets.UTF_8)));
     assertEquals("a=2\n", Files.readString(f));
+  }
+
+  @Test
+  void aNewFileIsReadableByAllAndAReplacedOneKeepsItsMode() throws Exception {
+    Path f = dir.resolve("app.properties");
+    AtomicFiles.write(f, "a".getBytes(StandardCharsets.UTF_8));
+    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
+    AtomicFiles.write(f, "b".getBytes(StandardCharsets.UTF_8));
+    assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
   }
 
   @Test
