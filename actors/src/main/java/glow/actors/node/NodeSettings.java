@@ -1,0 +1,297 @@
+package glow.actors.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The validated settings of one Glow node (one per JVM), read from {@code glow.node} of a layered
+ * HOCON config: {@code reference.conf} < the {@code --config} file < command-line overrides.
+ *
+ * @param config the whole resolved config, with {@code glow.akka} lifted to {@code akka}; other
+ *     packages read their own {@code glow.*} keys from it
+ */
+public record NodeSettings(
+    String name,
+    String host,
+    int clusterPort,
+    List<HostPort> seeds,
+    Optional<String> repo,
+    String branch,
+    Duration syncInterval,
+    Optional<String> artifacts,
+    Path dataDir,
+    HostPort api,
+    Optional<String> runAsUser,
+    boolean exitJvmOnShutdown,
+    Config config) {
+
+  /** Name of the actor system on every node; seed addresses and entity paths depend on it. */
+  public static final String SYSTEM_NAME = "glow";
+
+  /** Prefix of the cluster role that carries the Glow node name: {@code glow-node:n2}. */
+  public static final String ROLE_PREFIX = "glow-node:";
+
+  private static final String NODE = "glow.node.";
+  // A node name is part of a role, an entity id ("n2/web#1") and file names: keep it plain.
+  private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  private static final Set<String> KEYS = Set.of("name", "host", "cluster-port", "seeds", "repo",
+      "branch", "sync-interval", "artifacts", "data-dir", "api", "run-as-user", "exit-jvm-on-shutdown");
+
+  /** A "host:port" pair as written in seeds and api. */
+  public record HostPort(String host, int port) {
+    @Override
+    public String toString() {
+      return host + ":" + port;
+    }
+  }
+
+  /** Thrown when the settings are unusable; the message lists every problem, one per line. */
+  public static final class Invalid extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final List<String> problems;
+
+    Invalid(List<String> problems) {
+      super("invalid node settings:\n  " + String.join("\n  ", problems));
+      this.problems = List.copyOf(problems);
+    }
+
+    public List<String> problems() {
+      return problems;
+    }
+  }
+
+  /** The cluster role that names this node. */
+  public String role() {
+    return ROLE_PREFIX + name;
+  }
+
+  /**
+   * Loads and validates the settings.
+   *
+   * @param configFile the {@code --config} file, if any; a missing or unparsable file is an error
+   * @param overrides command-line values: a bare key ({@code cluster-port}, as the flag is spelled)
+   *     means {@code glow.node.<key>}, a dotted key ({@code akka.loglevel}) is a full path;
+   *     {@code seeds} takes a comma-separated list
+   * @throws Invalid listing every problem, each naming the key and where its value came from
+   */
+  public static NodeSettings load(Optional<Path> configFile, Map<String, String> overrides) {
+    List<String> problems = new ArrayList<>();
+    Config user = commandLine(overrides, problems).withFallback(file(configFile, problems));
+    if (!problems.isEmpty()) throw new Invalid(problems);
+    try {
+      Config all = user.withFallback(ConfigFactory.defaultReferenceUnresolved()).resolve();
+      // The operator's own akka.* beats Glow's node defaults, which beat Akka's reference.
+      Config operatorAkka = user.withOnlyPath("akka").resolveWith(all);
+      Config lifted = all.getConfig("glow.akka").atKey("akka");
+      return fromConfig(operatorAkka.withFallback(lifted).withFallback(all));
+    } catch (ConfigException e) {
+      throw new Invalid(List.of(e.getMessage()));
+    }
+  }
+
+  /** Validates {@code glow.node} of an already layered and resolved config. */
+  public static NodeSettings fromConfig(Config c) {
+    List<String> problems = new ArrayList<>();
+    if (c.hasPath("glow.node")) {
+      for (String key : new TreeSet<>(c.getConfig("glow.node").root().keySet())) {
+        if (!KEYS.contains(key)) {
+          problems.add(origin(c, NODE + key) + NODE + key + ": unknown setting (known: "
+              + String.join(", ", new TreeSet<>(KEYS)) + ")");
+        }
+      }
+    }
+    Reader r = new Reader(c, problems);
+    String name = r.string("name");
+    if (name != null && !NAME.matcher(name).matches()) {
+      r.bad("name", "\"" + name + "\" is not a node name (lower-case letters, digits and '-', e.g. n2)");
+    }
+    String host = r.string("host");
+    if (host != null && (host.isBlank() || host.chars().anyMatch(Character::isWhitespace))) {
+      r.bad("host", "\"" + host + "\" is not a host name or IP address");
+    }
+    Integer clusterPort = r.port("cluster-port", true);
+    List<HostPort> seeds = new ArrayList<>();
+    List<String> seedTexts = r.stringList("seeds");
+    if (seedTexts != null) {
+      for (int i = 0; i < seedTexts.size(); i++) {
+        HostPort seed = parseHostPort(seedTexts.get(i), false);
+        if (seed == null) {
+          r.bad("seeds", "seeds[" + i + "] \"" + seedTexts.get(i) + "\" is not host:port (port 1-65535)");
+        } else {
+          seeds.add(seed);
+        }
+      }
+    }
+    Optional<String> repo = r.optionalString("repo");
+    String branch = r.string("branch");
+    if (branch != null && branch.isBlank()) r.bad("branch", "must not be empty (e.g. main)");
+    Duration syncInterval = r.duration("sync-interval");
+    Optional<String> artifacts = r.optionalString("artifacts");
+    String dataDir = r.string("data-dir");
+    if (dataDir != null && dataDir.isBlank()) r.bad("data-dir", "must not be empty (e.g. glow-data)");
+    String apiText = r.string("api");
+    HostPort api = apiText == null ? null : parseHostPort(apiText, true);
+    if (apiText != null && api == null) r.bad("api", "\"" + apiText + "\" is not host:port (e.g. 127.0.0.1:7700)");
+    Optional<String> runAsUser = r.optionalString("run-as-user");
+    Boolean exitJvm = r.bool("exit-jvm-on-shutdown");
+    if (!problems.isEmpty()) throw new Invalid(problems);
+    return new NodeSettings(name, host, clusterPort, List.copyOf(seeds), repo, branch, syncInterval,
+        artifacts, Path.of(dataDir), api, runAsUser, exitJvm, c);
+  }
+
+  /**
+   * The config for the node's ActorSystem: this config plus what is derived from {@code glow.node}
+   * (canonical address, the role naming this node, seed nodes, exit on shutdown).
+   */
+  public Config akkaConfig() {
+    List<String> roles = new ArrayList<>();
+    if (config.hasPath("akka.cluster.roles")) {
+      // keep operator roles, but never a second Glow node name
+      config.getStringList("akka.cluster.roles").stream()
+          .filter(role -> !role.startsWith(ROLE_PREFIX)).forEach(roles::add);
+    }
+    roles.add(role());
+    List<String> seedNodes = seeds.stream().map(s -> "akka://" + SYSTEM_NAME + "@" + s).toList();
+    return ConfigFactory.empty()
+        .withValue("akka.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(host))
+        .withValue("akka.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(clusterPort))
+        .withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(roles))
+        .withValue("akka.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes))
+        .withValue("akka.coordinated-shutdown.exit-jvm", ConfigValueFactory.fromAnyRef(exitJvmOnShutdown))
+        .withFallback(config);
+  }
+
+  private static Config file(Optional<Path> path, List<String> problems) {
+    if (path.isEmpty()) return ConfigFactory.empty();
+    Path p = path.get();
+    if (!Files.isRegularFile(p)) {
+      problems.add("--config " + p + ": no such file (give the path of a HOCON file, e.g. node.conf)");
+      return ConfigFactory.empty();
+    }
+    try {
+      return ConfigFactory.parseFile(p.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (ConfigException e) {
+      problems.add(e.getMessage());
+      return ConfigFactory.empty();
+    }
+  }
+
+  private static Config commandLine(Map<String, String> overrides, List<String> problems) {
+    Config c = ConfigFactory.empty();
+    for (var e : overrides.entrySet()) {
+      String key = e.getKey();
+      String path = key.contains(".") ? key : NODE + key;
+      String origin = "command line --" + key;
+      try {
+        ConfigValue value = path.equals(NODE + "seeds")
+            ? ConfigValueFactory.fromIterable(
+                Arrays.stream(e.getValue().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(), origin)
+            : ConfigValueFactory.fromAnyRef(e.getValue(), origin);
+        c = c.withValue(path, value);
+      } catch (ConfigException ex) {
+        problems.add(origin + ": \"" + key + "\" is not a setting name (" + ex.getMessage() + ")");
+      }
+    }
+    return c;
+  }
+
+  /** Parses "host:port"; null when malformed. Port 0 is allowed only where zeroOk. */
+  static HostPort parseHostPort(String text, boolean zeroOk) {
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0 || colon == text.length() - 1) return null;
+    String host = text.substring(0, colon).trim();
+    try {
+      int port = Integer.parseInt(text.substring(colon + 1).trim());
+      if (host.isEmpty() || port < (zeroOk ? 0 : 1) || port > 65535) return null;
+      return new HostPort(host, port);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static String origin(Config c, String path) {
+    try {
+      return c.getValue(path).origin().description() + ": ";
+    } catch (ConfigException e) {
+      return "";
+    }
+  }
+
+  /** Reads glow.node keys, turning every failure into a problem line instead of an exception. */
+  private record Reader(Config c, List<String> problems) {
+    void bad(String key, String what) {
+      problems.add(origin(c, NODE + key) + NODE + key + ": " + what);
+    }
+
+    String string(String key) {
+      try {
+        return c.getString(NODE + key);
+      } catch (ConfigException e) {
+        problems.add(e.getMessage());
+        return null;
+      }
+    }
+
+    Optional<String> optionalString(String key) {
+      String s = string(key);
+      return s == null || s.isBlank() ? Optional.empty() : Optional.of(s.trim());
+    }
+
+    List<String> stringList(String key) {
+      try {
+        return c.getStringList(NODE + key);
+      } catch (ConfigException e) {
+        problems.add(e.getMessage());
+        return null;
+      }
+    }
+
+    Integer port(String key, boolean zeroOk) {
+      try {
+        int port = c.getInt(NODE + key);
+        if (port < (zeroOk ? 0 : 1) || port > 65535) {
+          bad(key, port + " is not a port (use " + (zeroOk ? "0" : "1") + "-65535)");
+        }
+        return port;
+      } catch (ConfigException e) {
+        problems.add(e.getMessage());
+        return null;
+      }
+    }
+
+    Duration duration(String key) {
+      try {
+        Duration d = c.getDuration(NODE + key);
+        if (d.isNegative() || d.isZero()) bad(key, d + " must be positive (e.g. 10s)");
+        return d;
+      } catch (ConfigException e) {
+        problems.add(e.getMessage());
+        return null;
+      }
+    }
+
+    Boolean bool(String key) {
+      try {
+        return c.getBoolean(NODE + key);
+      } catch (ConfigException e) {
+        problems.add(e.getMessage());
+        return null;
+      }
+    }
+  }
+}

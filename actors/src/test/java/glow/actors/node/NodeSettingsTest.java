@@ -1,0 +1,128 @@
+package glow.actors.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Layering reference.conf < --config file < command line, validation messages, Akka rendering. */
+class NodeSettingsTest {
+  @TempDir Path dir;
+
+  Path file(String text) throws IOException {
+    Path p = dir.resolve("node.conf");
+    Files.writeString(p, text);
+    return p;
+  }
+
+  @Test
+  void defaultsComeFromReferenceConf() {
+    NodeSettings s = NodeSettings.load(Optional.empty(), Map.of());
+    assertEquals("dev", s.name());
+    assertEquals("127.0.0.1", s.host());
+    assertEquals(2552, s.clusterPort());
+    assertEquals(List.of(), s.seeds());
+    assertEquals(Optional.empty(), s.repo());
+    assertEquals("main", s.branch());
+    assertEquals(Duration.ofSeconds(10), s.syncInterval());
+    assertEquals(new NodeSettings.HostPort("127.0.0.1", 7700), s.api());
+    assertEquals(Optional.empty(), s.runAsUser());
+    assertTrue(s.exitJvmOnShutdown());
+    assertEquals("glow-node:dev", s.role());
+  }
+
+  @Test
+  void fileOverridesReferenceAndCommandLineOverridesFile() throws IOException {
+    Path conf = file("""
+        glow.node { name = n1, cluster-port = 2600, repo = "/srv/glow-repo", seeds = ["10.0.0.1:2552"] }
+        """);
+    NodeSettings s = NodeSettings.load(Optional.of(conf),
+        Map.of("name", "n2", "seeds", "10.0.0.1:2552, 10.0.0.2:2552", "sync-interval", "1m"));
+    assertEquals("n2", s.name());
+    assertEquals(2600, s.clusterPort());
+    assertEquals(Optional.of("/srv/glow-repo"), s.repo());
+    assertEquals(List.of(new NodeSettings.HostPort("10.0.0.1", 2552), new NodeSettings.HostPort("10.0.0.2", 2552)),
+        s.seeds());
+    assertEquals(Duration.ofMinutes(1), s.syncInterval());
+  }
+
+  @Test
+  void everyProblemIsReportedWithItsKeyAndWhereTheValueCameFrom() throws IOException {
+    Path conf = file("""
+        glow.node {
+          name = "N 2"
+          seeds = ["10.0.0.1"]
+          nmae = n2
+        }
+        """);
+    var e = assertThrows(NodeSettings.Invalid.class,
+        () -> NodeSettings.load(Optional.of(conf), Map.of("cluster-port", "70000")));
+    String f = conf.getFileName().toString();
+    assertEquals(List.of(
+        f + ": 4: glow.node.nmae: unknown setting (known: api, artifacts, branch, cluster-port, data-dir, "
+            + "exit-jvm-on-shutdown, host, name, repo, run-as-user, seeds, sync-interval)",
+        f + ": 2: glow.node.name: \"N 2\" is not a node name (lower-case letters, digits and '-', e.g. n2)",
+        "command line --cluster-port: glow.node.cluster-port: 70000 is not a port (use 0-65535)",
+        f + ": 3: glow.node.seeds: seeds[0] \"10.0.0.1\" is not host:port (port 1-65535)"),
+        e.problems().stream().map(p -> p.replaceAll("^.*" + f, f)).toList());
+  }
+
+  @Test
+  void wrongTypeNamesTheKey() {
+    var e = assertThrows(NodeSettings.Invalid.class,
+        () -> NodeSettings.load(Optional.empty(), Map.of("sync-interval", "often")));
+    assertTrue(e.getMessage().contains("glow.node.sync-interval"), e.getMessage());
+  }
+
+  @Test
+  void missingConfigFileIsAClearError() {
+    Path missing = dir.resolve("nope.conf");
+    var e = assertThrows(NodeSettings.Invalid.class, () -> NodeSettings.load(Optional.of(missing), Map.of()));
+    assertEquals(List.of("--config " + missing + ": no such file (give the path of a HOCON file, e.g. node.conf)"),
+        e.problems());
+  }
+
+  @Test
+  void akkaConfigCarriesAddressRoleSeedsAndNodeDefaults() {
+    NodeSettings s = NodeSettings.load(Optional.empty(), Map.of("name", "n2", "host", "10.0.0.2",
+        "cluster-port", "2553", "seeds", "10.0.0.1:2552", "exit-jvm-on-shutdown", "off"));
+    Config akka = s.akkaConfig();
+    assertEquals("cluster", akka.getString("akka.actor.provider"));
+    assertEquals("10.0.0.2", akka.getString("akka.remote.artery.canonical.hostname"));
+    assertEquals(2553, akka.getInt("akka.remote.artery.canonical.port"));
+    assertEquals(List.of("glow-node:n2"), akka.getStringList("akka.cluster.roles"));
+    assertEquals(List.of("akka://glow@10.0.0.1:2552"), akka.getStringList("akka.cluster.seed-nodes"));
+    assertEquals("keep-majority", akka.getString("akka.cluster.split-brain-resolver.active-strategy"));
+    assertEquals("none", akka.getString("akka.cluster.sharding.passivation.strategy"));
+    assertFalse(akka.getBoolean("akka.coordinated-shutdown.exit-jvm"));
+  }
+
+  @Test
+  void operatorAkkaSettingsBeatGlowNodeDefaults() throws IOException {
+    Path conf = file("akka.cluster.split-brain-resolver.active-strategy = keep-oldest\n");
+    NodeSettings s = NodeSettings.load(Optional.of(conf), Map.of("akka.loglevel", "DEBUG"));
+    assertEquals("keep-oldest", s.akkaConfig().getString("akka.cluster.split-brain-resolver.active-strategy"));
+    assertEquals("DEBUG", s.akkaConfig().getString("akka.loglevel"));
+  }
+
+  @Test
+  void otherActorSystemsOnTheClasspathStayLocal() {
+    // reference.conf is read by every ActorSystem: node-only settings must not leak into it
+    Config plain = ConfigFactory.load();
+    assertEquals("local", plain.getString("akka.actor.provider"));
+    assertFalse(plain.getBoolean("akka.coordinated-shutdown.exit-jvm"));
+    assertEquals("jackson-cbor", plain.getString("akka.actor.serialization-bindings.\"glow.actors.CborSerializable\""));
+  }
+}
