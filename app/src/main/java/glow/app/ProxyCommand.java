@@ -153,7 +153,9 @@ public final class ProxyCommand implements java.util.concurrent.Callable<Integer
    */
   private static Config systemConfig() {
     int cores = Runtime.getRuntime().availableProcessors();
-    return ProxyTuning.config()
+    // -Dakka.... flags still win, so an operator can override any of this without a rebuild.
+    return ConfigFactory.systemProperties()
+        .withFallback(ProxyTuning.config())
         .withFallback(ConfigFactory.parseString(String.join("\n",
             "akka.actor.provider = local",
             "akka.loglevel = WARNING",
