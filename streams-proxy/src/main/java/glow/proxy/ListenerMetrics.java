@@ -1,6 +1,7 @@
 package glow.proxy;
 
 import glow.proxy.sniff.ConnectionTags;
+import glow.proxy.sniff.ServerErrorListener;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import kamon.Kamon;
@@ -41,7 +42,7 @@ final class ListenerMetrics {
 
   EndpointMetrics of(Upstream upstream, EndpointState endpoint) {
     EndpointMetrics m = perEndpoint.get(endpoint);
-    return m != null ? m : perEndpoint.computeIfAbsent(endpoint, e -> new EndpointMetrics(listener, upstream.name(), e));
+    return m != null ? m : perEndpoint.computeIfAbsent(endpoint, e -> new EndpointMetrics(listener, upstream, e));
   }
 
   static Counter failures(String listener, String upstream, String endpoint, String kind) {
@@ -53,6 +54,8 @@ final class ListenerMetrics {
   /** The instruments of one endpoint of one upstream, as seen by one listener. */
   static final class EndpointMetrics {
     final ConnectionTags tags;
+    /** Given to each connection's sniffer: an HTTP 5xx counts against the endpoint like a failed connect. */
+    final ServerErrorListener serverErrors;
     final Counter opened;
     final Counter closed;
     final Counter requestBytes;
@@ -65,8 +68,10 @@ final class ListenerMetrics {
     private final AtomicInteger active = new AtomicInteger();
     private final Gauge activeGauge;
 
-    EndpointMetrics(String listener, String upstream, EndpointState e) {
+    EndpointMetrics(String listener, Upstream u, EndpointState e) {
+      String upstream = u.name();
       String endpoint = e.endpoint().toString();
+      this.serverErrors = (connectionTags, status) -> u.failed(e);
       this.tags = new ConnectionTags(listener, upstream, endpoint);
       TagSet t = TagSet.builder().add("listener", listener).add("upstream", upstream).add("endpoint", endpoint).build();
       opened = Kamon.counter("glow.proxy.connections.opened", "upstream connections established").withTags(t);

@@ -162,7 +162,7 @@ final class ProxyStage extends GraphStage<FlowShape<ByteString, ByteString>> {
       metrics.connectTime.record(System.nanoTime() - attempt.startNanos);
       metrics.opened();
       current.succeeded(target);
-      sniffer = Sniffers.forConnection(metrics.tags);
+      sniffer = Sniffers.forConnection(metrics.tags, metrics.serverErrors);
       if (downstreamDone) attempt.toUpstream.complete();
     }
 

@@ -115,16 +115,21 @@ final class Backend implements AutoCloseable {
           s.shutdownOutput(); // half-close answered with half-close: everything read was echoed
         }
         case HTTP -> {
+          // HTTP/1.1 keep-alive: answers every request on the connection until the client closes.
           StringBuilder head = new StringBuilder();
           int c;
           while ((c = in.read()) >= 0) {
             head.append((char) c);
-            if (head.toString().endsWith("\r\n\r\n")) break;
+            if (head.length() >= 4 && head.lastIndexOf("\r\n\r\n") == head.length() - 4) {
+              boolean close = head.toString().toLowerCase(java.util.Locale.ROOT).contains("connection: close");
+              String body = "status " + httpStatus;
+              out.write(("HTTP/1.1 " + httpStatus + " X\r\nContent-Length: " + body.length()
+                  + (close ? "\r\nConnection: close" : "") + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+              out.flush();
+              if (close) break;
+              head.setLength(0);
+            }
           }
-          String body = "status " + httpStatus;
-          out.write(("HTTP/1.1 " + httpStatus + " X\r\nContent-Length: " + body.length()
-              + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
-          out.flush();
         }
       }
     } catch (IOException | InterruptedException e) {

@@ -109,6 +109,29 @@ class RetryEjectionFallbackTest {
   }
 
   @Test @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void httpServerErrorsSeenByTheSnifferEjectTheEndpoint() throws Exception {
+    try (Backend failing = Backend.start(Backend.Mode.HTTP); Backend good = Backend.start(Backend.Mode.HTTP)) {
+      failing.httpStatus = 503;
+      Upstream u = upstream("u-5xx", UpstreamSettings.defaults().withBalancer(LastCandidateBalancer.class.getName())
+          .withEjection(3, Duration.ofSeconds(10), Duration.ofSeconds(10), 50), good.endpoint(), failing.endpoint());
+      ProxyBinding b = bind(testKit, u);
+      try (Socket s = Client.connect(b.localAddress())) {
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+        for (int i = 0; i < 3; i++) {
+          s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          assertEquals("HTTP/1.1 503 X", in.readLine());
+          while (!in.readLine().isEmpty()) { /* headers */ }
+          char[] body = new char[10];
+          assertEquals(10, in.read(body)); // "status 503"
+        }
+      }
+      TestProxies.await("ejected after three 503s", Duration.ofSeconds(5), () -> u.stateOf(failing.endpoint()).ejected());
+      assertEquals(List.of(u.stateOf(good.endpoint())), u.pool().available());
+      b.unbind().toCompletableFuture().join();
+    }
+  }
+
+  @Test @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void fallsBackToTheFallbackUpstreamWhenThePrimaryHasNoWorkingEndpoint() throws Exception {
     try (Backend fallbackBackend = Backend.start(Backend.Mode.ECHO)) {
       Upstream primary = upstream("primary", UpstreamSettings.defaults(), Backend.refusing(), Backend.refusing());
