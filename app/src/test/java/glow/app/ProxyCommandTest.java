@@ -64,7 +64,8 @@ class ProxyCommandTest {
         }
         return scraped[0].contains("glow_proxy_connections_opened_total{");
       });
-      assertTrue(scraped[0].contains("glow_proxy_request_bytes"), scraped[0]);
+      assertTrue(scraped[0].contains("glow_proxy_request_bytes_bytes_total{"), scraped[0]);
+      assertTrue(scraped[0].contains("glow_proxy_connections_active{"), scraped[0]);
 
       command.requestStop();
       assertEquals(0, exit.get(20, TimeUnit.SECONDS));

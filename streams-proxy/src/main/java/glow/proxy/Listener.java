@@ -38,7 +38,7 @@ final class Listener {
     this.fallback = fallback;
     this.tcp = tcp;
     this.materializer = materializer;
-    this.metrics = new ListenerMetrics(settings.name(), primary.name());
+    this.metrics = new ListenerMetrics(settings.name(), primary.name(), active);
   }
 
   /** Runs on the bind stream for every accepted connection: one materialization each. */
@@ -50,7 +50,6 @@ final class Listener {
       connection.handleWith(REJECT, materializer);
       return;
     }
-    metrics.listenerActive(n);
     connection.handleWith(Flow.fromGraph(new ProxyStage(this, connection.remoteAddress())), materializer);
   }
 
@@ -65,7 +64,6 @@ final class Listener {
   void unregister(ProxyStage.Closer c) {
     if (open.remove(c)) {
       int n = active.decrementAndGet();
-      metrics.listenerActive(n);
       if (n == 0 && draining) allClosed.complete(Done.getInstance());
     }
   }

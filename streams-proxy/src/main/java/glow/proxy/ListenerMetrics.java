@@ -2,8 +2,10 @@ package glow.proxy;
 
 import glow.proxy.sniff.ConnectionTags;
 import glow.proxy.sniff.ServerErrorListener;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import kamon.Kamon;
 import kamon.metric.Counter;
 import kamon.metric.Gauge;
@@ -24,20 +26,22 @@ final class ListenerMetrics {
   final Counter noEndpoint;
   /** Downstream connections closed because every connect attempt failed. */
   final Counter exhausted;
-  private final Gauge listenerActive;
   private final ConcurrentHashMap<EndpointState, EndpointMetrics> perEndpoint = new ConcurrentHashMap<>();
 
-  ListenerMetrics(String listener, String primaryUpstream) {
+  /**
+   * Gauges sample their counters once a second on Kamon's scheduler instead of being set by every
+   * connection: racing sets could leave a stale value, and the connection path stays write-free.
+   */
+  static final Duration GAUGE_SAMPLING = Duration.ofSeconds(1);
+
+  ListenerMetrics(String listener, String primaryUpstream, AtomicInteger listenerActive) {
     this.listener = listener;
     this.limit = failures(listener, primaryUpstream, "", "limit");
     this.noEndpoint = failures(listener, primaryUpstream, "", "no-endpoint");
     this.exhausted = failures(listener, primaryUpstream, "", "exhausted");
-    this.listenerActive = Kamon.gauge("glow.proxy.listener.active", "open downstream connections of a listener")
-        .withTags(TagSet.of("listener", listener));
-  }
-
-  void listenerActive(int n) {
-    listenerActive.update(n);
+    Kamon.gauge("glow.proxy.listener.active", "open downstream connections of a listener")
+        .withTags(TagSet.of("listener", listener))
+        .autoUpdate((Consumer<Gauge>) g -> g.update(listenerActive.get()), GAUGE_SAMPLING);
   }
 
   EndpointMetrics of(Upstream upstream, EndpointState endpoint) {
@@ -65,8 +69,7 @@ final class ListenerMetrics {
     final Counter timeout;
     final Counter otherFailure;
     final Counter retries;
-    private final AtomicInteger active = new AtomicInteger();
-    private final Gauge activeGauge;
+    final AtomicInteger active = new AtomicInteger();
 
     EndpointMetrics(String listener, Upstream u, EndpointState e) {
       String upstream = u.name();
@@ -76,7 +79,8 @@ final class ListenerMetrics {
       TagSet t = TagSet.builder().add("listener", listener).add("upstream", upstream).add("endpoint", endpoint).build();
       opened = Kamon.counter("glow.proxy.connections.opened", "upstream connections established").withTags(t);
       closed = Kamon.counter("glow.proxy.connections.closed", "proxied connections ended").withTags(t);
-      activeGauge = Kamon.gauge("glow.proxy.connections.active", "proxied connections open now").withTags(t);
+      Kamon.gauge("glow.proxy.connections.active", "proxied connections open now").withTags(t)
+          .autoUpdate((Consumer<Gauge>) g -> g.update(active.get()), GAUGE_SAMPLING);
       requestBytes = Kamon.counter("glow.proxy.request.bytes", "bytes from downstream to upstream", MeasurementUnit.information().bytes()).withTags(t);
       responseBytes = Kamon.counter("glow.proxy.response.bytes", "bytes from upstream to downstream", MeasurementUnit.information().bytes()).withTags(t);
       connectTime = Kamon.histogram("glow.proxy.connect.time", "time to establish the upstream connection", MeasurementUnit.time().nanoseconds()).withTags(t);
@@ -88,12 +92,12 @@ final class ListenerMetrics {
 
     void opened() {
       opened.increment();
-      activeGauge.update(active.incrementAndGet());
+      active.incrementAndGet();
     }
 
     void closed() {
       closed.increment();
-      activeGauge.update(active.decrementAndGet());
+      active.decrementAndGet();
     }
   }
 }
