@@ -55,6 +55,10 @@ class ConnectionBehaviourTest {
         byte[] back = received.get(20, TimeUnit.SECONDS);
         assertArrayEquals(sha256(data), sha256(back));
       }
+      String[] tags = {"listener", "test", "upstream", "u-bulk", "endpoint", echo.endpoint().toString()};
+      TestProxies.await("bytes counted", Duration.ofSeconds(5), () -> TestProxies.counter("glow.proxy.response.bytes", tags) == data.length);
+      assertEquals(data.length, TestProxies.counter("glow.proxy.request.bytes", tags));
+      assertEquals(1, TestProxies.counter("glow.proxy.connections.opened", tags));
       b.unbind().toCompletableFuture().join();
     }
   }
@@ -119,6 +123,7 @@ class ConnectionBehaviourTest {
         }
         assertEquals(2, echo.accepted.get());
         assertEquals(2, b.activeConnections());
+        assertEquals(1, TestProxies.counter("glow.proxy.failures", "listener", "limit", "upstream", "u-limit", "endpoint", "", "kind", "limit"));
       }
       TestProxies.await("slots free", Duration.ofSeconds(5), () -> b.activeConnections() == 0);
       assertEquals("again", Client.roundTrip(b.localAddress(), "again"));

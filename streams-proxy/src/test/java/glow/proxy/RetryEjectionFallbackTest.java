@@ -38,6 +38,9 @@ class RetryEjectionFallbackTest {
       }
       assertEquals(0, failed);
       assertEquals(1000, echo.accepted.get());
+      long refused = TestProxies.counter("glow.proxy.failures", "listener", "test", "upstream", "u-refuse", "endpoint", refusing.toString(), "kind", "refused");
+      assertEquals(500, refused, "round-robin sends every other first attempt to the refusing endpoint");
+      assertEquals(refused, TestProxies.counter("glow.proxy.retries", "listener", "test", "upstream", "u-refuse", "endpoint", echo.endpoint().toString()));
       b.unbind().toCompletableFuture().join();
     }
   }
@@ -74,6 +77,7 @@ class RetryEjectionFallbackTest {
       // It fails again: the second ejection lasts twice as long.
       for (int i = 0; i < 6 && !state.ejected(); i++) Client.roundTrip(b.localAddress(), "again");
       assertTrue(state.ejected(), "ejected again: " + u);
+      assertEquals(2, TestProxies.counter("glow.proxy.ejections", "upstream", "u-eject", "endpoint", refusing.toString()));
       assertEquals(Duration.ofMillis(800), Upstream.ejectionTime(u.settings(), 1));
       assertEquals(Duration.ofSeconds(5), Upstream.ejectionTime(u.settings(), 10));
       b.unbind().toCompletableFuture().join();
@@ -156,6 +160,7 @@ class RetryEjectionFallbackTest {
       assertEquals(-1, s.getInputStream().read(), "EOF, not a reset");
     }
     TestProxies.await("connection ended", Duration.ofSeconds(5), () -> b.activeConnections() == 0);
+    assertEquals(1, TestProxies.counter("glow.proxy.failures", "listener", "test", "upstream", "u-dead", "endpoint", "", "kind", "exhausted"));
     b.unbind().toCompletableFuture().join();
   }
 }

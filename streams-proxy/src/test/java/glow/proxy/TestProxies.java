@@ -30,6 +30,12 @@ final class TestProxies {
     return bind(kit, ListenerSettings.of("test", "127.0.0.1", 0), primary, null);
   }
 
+  static long counter(String name, String... tags) {
+    kamon.tag.TagSet.Builder b = kamon.tag.TagSet.builder();
+    for (int i = 0; i < tags.length; i += 2) b.add(tags[i], tags[i + 1]);
+    return glow.proxy.sniff.KamonValues.counter(name, b.build());
+  }
+
   /** Polls {@code condition} every 10 ms until it holds or {@code within} passes. */
   static void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
