@@ -28,6 +28,8 @@ final class Listener {
   /** Completed when draining and the last connection ended. */
   final CompletableFuture<Done> allClosed = new CompletableFuture<>();
   private volatile boolean draining;
+  /** Set by closeAll: a connection that registers afterwards (accepted just before) closes at once. */
+  private volatile boolean closing;
 
   /** Closes a connection over the limit at once: no byte is read, the downstream sees EOF. */
   private static final Flow<ByteString, ByteString, ?> REJECT = Flow.fromSinkAndSource(Sink.cancelled(), Source.empty());
@@ -59,6 +61,7 @@ final class Listener {
 
   void register(ProxyStage.Closer c) {
     open.add(c);
+    if (closing) c.close();
   }
 
   void unregister(ProxyStage.Closer c) {
@@ -75,6 +78,7 @@ final class Listener {
 
   /** Closes every open connection now (FIN to both sides). */
   void closeAll() {
+    closing = true;
     for (ProxyStage.Closer c : open) c.close();
   }
 }
