@@ -29,10 +29,13 @@ public record ExternalSpec(String name, List<Endpoint> endpoints, Map<String, Po
   public static ExternalSpec read(YMap m, String name) {
     m.only("endpoints", "provides");
     List<Endpoint> endpoints = new ArrayList<>();
+    List<Node> at = new ArrayList<>(); // the node of each endpoint, for messages
     List<Node> items = m.list("endpoints");
-    if (items == null || items.isEmpty()) {
+    if (!m.has("endpoints")) {
       m.ctx().error(m.node(), "endpoints", "missing, add e.g. \"endpoints: [db1.internal:5432]\"");
-    } else {
+    } else if (items != null && items.isEmpty()) {
+      m.ctx().error(m.node("endpoints"), "endpoints", "empty, add e.g. \"endpoints: [db1.internal:5432]\"");
+    } else if (items != null) {
       for (int i = 0; i < items.size(); i++) {
         String path = "endpoints[" + i + "]";
         String s = m.text(items.get(i), path);
@@ -45,6 +48,7 @@ public record ExternalSpec(String name, List<Endpoint> endpoints, Map<String, Po
           continue;
         }
         endpoints.add(e);
+        at.add(items.get(i));
       }
     }
     if (!m.has("provides")) {
@@ -54,7 +58,7 @@ public record ExternalSpec(String name, List<Endpoint> endpoints, Map<String, Po
     for (int i = 0; i < endpoints.size(); i++) {
       Endpoint e = endpoints.get(i);
       if (provides.values().stream().noneMatch(p -> p.port() == e.port())) {
-        m.ctx().error(items.get(i), "endpoints[" + i + "]", "port " + e.port() + " of " + e + " is not provided, add it under provides");
+        m.ctx().error(at.get(i), "endpoints[" + items.indexOf(at.get(i)) + "]", "port " + e.port() + " of " + e + " is not provided, add it under provides");
       }
     }
     for (PortSpec p : provides.values()) {

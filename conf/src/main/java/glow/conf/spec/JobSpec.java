@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A cron-scheduled one-off run of an app, read from {@code jobs/NAME.yaml}; one per job file.
@@ -99,6 +101,13 @@ public record JobSpec(String name, String app, String node, String schedule, Zon
 
   private static String clean(String s) {
     String one = s == null ? "invalid" : s.replaceAll("\\s+", " ").trim();
+    // cron-utils writes "Failed to parse cron expression. Value 61 not in range [0, 59]"
+    Matcher sentence = Pattern.compile("\\. (\\p{Upper})").matcher(one);
+    StringBuilder b = new StringBuilder();
+    while (sentence.find()) {
+      sentence.appendReplacement(b, ": " + sentence.group(1).toLowerCase());
+    }
+    one = sentence.appendTail(b).toString();
     one = one.isEmpty() ? one : Character.toLowerCase(one.charAt(0)) + one.substring(1);
     while (one.endsWith(".")) {
       one = one.substring(0, one.length() - 1);

@@ -188,8 +188,10 @@ public final class RepoValidator {
       }
       Candidate first = byKey.putIfAbsent(d.key(), c);
       if (first != null) {
-        error(c, "instance", "instance " + d.instance() + " of " + d.app() + " is already deployed by " + first.path()
-            + ", use another instance number");
+        String message = "instance " + d.instance() + " of " + d.app() + " is already deployed by " + first.path()
+            + ", use another instance number";
+        errors.computeIfAbsent(c.path(), f -> new ArrayList<>()).add(c.positions().problemNear(
+            c.positions().byPath().containsKey("instance") ? "instance" : "app", "instance", message));
         excluded.add(c.path());
         continue;
       }

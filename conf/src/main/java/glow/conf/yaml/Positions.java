@@ -11,7 +11,12 @@ public record Positions(String file, Map<String, int[]> byPath) {
 
   /** A problem at {@code path}, or at its nearest marked parent, or at the top of the file. */
   public Problem problem(String path, String message) {
-    String p = path;
+    return problemNear(path, path, message);
+  }
+
+  /** A problem about field {@code path} placed at field {@code near} (for a field left at its default). */
+  public Problem problemNear(String near, String path, String message) {
+    String p = near;
     while (true) {
       int[] at = byPath.get(p);
       if (at != null) {
