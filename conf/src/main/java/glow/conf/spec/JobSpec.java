@@ -62,6 +62,10 @@ public record JobSpec(String name, String app, String node, String schedule, Zon
       try {
         CRON.parse(schedule).validate();
       } catch (IllegalArgumentException e) {
+        if (schedule.startsWith("@")) {
+          m.ctx().error(m.node("schedule"), "schedule", "nicknames like " + schedule + " are not supported, write 5 fields, e.g. \"0 0 * * *\" for daily");
+          return new JobSpec(name, app, node, schedule, null, null, null, null, false, 20);
+        }
         m.ctx().error(m.node("schedule"), "schedule", "cannot read \"" + schedule + "\" as 5-field unix cron (minute hour day month weekday), "
             + clean(e.getMessage()));
       }
@@ -109,7 +113,7 @@ public record JobSpec(String name, String app, String node, String schedule, Zon
     }
     one = sentence.appendTail(b).toString();
     one = one.isEmpty() ? one : Character.toLowerCase(one.charAt(0)) + one.substring(1);
-    while (one.endsWith(".")) {
+    while (one.endsWith(".") || one.endsWith("!")) {
       one = one.substring(0, one.length() - 1);
     }
     return one;
