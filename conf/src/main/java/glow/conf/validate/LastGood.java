@@ -34,6 +34,7 @@ public final class LastGood {
     Set<Problem> problems = new TreeSet<>();
     Map<String, Candidate> candidates = new LinkedHashMap<>();
     Set<String> broken = new HashSet<>();
+    List<ParsedFile> partial = new ArrayList<>();
     for (ParsedFile p : FileParser.parseAll(files)) {
       Snapshot.AcceptedFile last = before.get(p.path());
       if (p.problems().isEmpty()) {
@@ -42,6 +43,9 @@ public final class LastGood {
         continue;
       }
       problems.addAll(p.problems());
+      if (p.spec() != null) {
+        partial.add(p);
+      }
       if (last != null) {
         candidates.put(p.path(), kept(p.path(), p.kind(), last));
       } else {
@@ -89,8 +93,31 @@ public final class LastGood {
         problems.add(current ? p : new Problem(p.file(), 0, 0, p.path(), p.message() + " (in the last good version, still in use)"));
       }
     }
+    problems.addAll(advise(candidates, partial, configSources, broken));
     Map<String, String> previousConfigs = previous == null ? Map.of() : previous.accepted().configs();
     return SnapshotBuilder.build(version, candidates, result, configs, previousConfigs, new ArrayList<>(problems));
+  }
+
+  /**
+   * Checks files that failed on their own against the rest of the repo too, so that users see
+   * every problem at once; their partly read specs take part in this pass only, and only their
+   * own problems are kept from it.
+   */
+  private static List<Problem> advise(Map<String, Candidate> candidates, List<ParsedFile> partial,
+                                      Set<String> configSources, Set<String> broken) {
+    if (partial.isEmpty()) {
+      return List.of();
+    }
+    Map<String, Candidate> trial = new LinkedHashMap<>(candidates);
+    for (ParsedFile p : partial) {
+      trial.put(p.path(), new Candidate(p.path(), p.kind(), p.text(), p.spec(), p.positions(), true, false));
+    }
+    Map<String, List<Problem>> found = RepoValidator.validateAll(trial, configSources, broken).errors();
+    List<Problem> out = new ArrayList<>();
+    for (ParsedFile p : partial) {
+      out.addAll(found.getOrDefault(p.path(), List.of()));
+    }
+    return out;
   }
 
   private static Candidate kept(String path, Kind kind, Snapshot.AcceptedFile last) {

@@ -183,7 +183,7 @@ public final class RepoValidator {
     Set<String> requireClaimed = new HashSet<>();
     for (Candidate c : deployments) {
       DeploymentSpec d = (DeploymentSpec) c.spec();
-      if (!appExists(c, d.app())) {
+      if (!appExists(c, d.app()) || d.node() == null) { // no node: already reported by the file itself
         continue;
       }
       Candidate first = byKey.putIfAbsent(d.key(), c);
@@ -233,7 +233,7 @@ public final class RepoValidator {
   }
 
   private void checkJob(Candidate c, JobSpec j, PortClaims claims) {
-    if (appExists(c, j.app())) {
+    if (appExists(c, j.app()) && j.node() != null) {
       // a run needs the app's required services on its node, like an instance does
       claimRequires(claims, j.app(), j.node(), c, c.changed(), false);
     }
