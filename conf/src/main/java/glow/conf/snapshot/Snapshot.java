@@ -29,9 +29,10 @@ import java.util.TreeMap;
 public record Snapshot(String version, Map<String, AppSpec> apps, List<InstanceSpec> instances,
                        Map<String, ExternalSpec> externals, Map<String, ExposeSpec> exposes,
                        Map<String, JobSpec> jobs, Map<ServiceKey, ServiceEntry> services,
-                       List<Problem> problems, Accepted accepted) {
+                       List<Problem> problems, @com.fasterxml.jackson.annotation.JsonIgnore Accepted accepted) {
 
   public Snapshot {
+    accepted = accepted == null ? Accepted.NONE : accepted; // e.g. a snapshot rebuilt from JSON: no last-good history
     apps = Collections.unmodifiableMap(new TreeMap<>(apps));
     instances = List.copyOf(instances);
     externals = Collections.unmodifiableMap(new TreeMap<>(externals));

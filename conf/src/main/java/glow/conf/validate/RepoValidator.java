@@ -270,8 +270,9 @@ public final class RepoValidator {
           Candidate first = routes.putIfAbsent(key, c);
           if (first != null && first != c && reported.add(hosts.get(i))) {
             String host = hosts.get(i).equals("*") ? "any host" : "host " + hosts.get(i);
-            errors.computeIfAbsent(c.path(), f -> new ArrayList<>()).add(c.positions().problem(
-                e.hosts().isEmpty() ? "path" : "hosts[" + i + "]",
+            String field = e.hosts().isEmpty() ? "path" : "hosts[" + i + "]";
+            String near = c.positions().byPath().containsKey(field) ? field : "listen";
+            errors.computeIfAbsent(c.path(), f -> new ArrayList<>()).add(c.positions().problemNear(near, field,
                 host + " with path " + e.path() + " on " + e.listen() + " is already routed by " + first.path()
                     + ", use another host or path"));
           }
