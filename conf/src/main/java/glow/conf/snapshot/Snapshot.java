@@ -66,6 +66,18 @@ public record Snapshot(String version, Map<String, AppSpec> apps, List<InstanceS
     return instances.stream().filter(i -> i.node().equals(node)).toList();
   }
 
+  /**
+   * The service a reference names ({@code web:http} to {@code web:8080}), as the repo declares it;
+   * empty when no app or external provides it. Exposes keep their target as written; this resolves it.
+   */
+  public Optional<ServiceKey> resolve(glow.conf.spec.ServiceRef ref) {
+    Map<String, glow.conf.spec.PortSpec> provides = apps.containsKey(ref.service())
+        ? apps.get(ref.service()).provides()
+        : externals.containsKey(ref.service()) ? externals.get(ref.service()).provides() : Map.of();
+    glow.conf.spec.PortSpec port = glow.conf.spec.PortSpec.find(provides, ref.port());
+    return port == null ? Optional.empty() : Optional.of(new ServiceKey(ref.service(), port.port()));
+  }
+
   /** Every node named by a deployment, expose or job, sorted. */
   public List<String> nodes() {
     java.util.TreeSet<String> nodes = new java.util.TreeSet<>();
