@@ -23,13 +23,14 @@ import java.util.TreeMap;
  * @param apps      by name, sorted
  * @param instances sorted by key
  * @param services  by key, sorted
+ * @param jobRuns   by job name: what one run of the job gets (see {@link #jobRuns()})
  * @param problems  sorted by file, line and column
  * @param accepted  the file versions this snapshot was built from, for the next load's last-good rule
  */
 public record Snapshot(String version, Map<String, AppSpec> apps, List<InstanceSpec> instances,
                        Map<String, ExternalSpec> externals, Map<String, ExposeSpec> exposes,
                        Map<String, JobSpec> jobs, Map<ServiceKey, ServiceEntry> services,
-                       List<Problem> problems, @com.fasterxml.jackson.annotation.JsonIgnore Accepted accepted) {
+                       Map<String, InstanceSpec> jobRuns, List<Problem> problems, @com.fasterxml.jackson.annotation.JsonIgnore Accepted accepted) {
 
   public Snapshot {
     accepted = accepted == null ? Accepted.NONE : accepted; // e.g. a snapshot rebuilt from JSON: no last-good history
@@ -39,12 +40,13 @@ public record Snapshot(String version, Map<String, AppSpec> apps, List<InstanceS
     exposes = Collections.unmodifiableMap(new TreeMap<>(exposes));
     jobs = Collections.unmodifiableMap(new TreeMap<>(jobs));
     services = Collections.unmodifiableMap(new TreeMap<>(services));
+    jobRuns = Collections.unmodifiableMap(new TreeMap<>(jobRuns));
     problems = problems.stream().sorted().toList();
   }
 
   /** A snapshot with nothing in it, for a first load that could not read the repo. */
   public static Snapshot empty(String version, List<Problem> problems) {
-    return new Snapshot(version, Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(), problems, Accepted.NONE);
+    return new Snapshot(version, Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), problems, Accepted.NONE);
   }
 
   /** True when the repo has no problem at all. */
@@ -54,7 +56,7 @@ public record Snapshot(String version, Map<String, AppSpec> apps, List<InstanceS
 
   /** This snapshot with other problems (used to keep it whole when the repo cannot be read). */
   public Snapshot withProblems(List<Problem> newProblems) {
-    return new Snapshot(version, apps, instances, externals, exposes, jobs, services, newProblems, accepted);
+    return new Snapshot(version, apps, instances, externals, exposes, jobs, services, jobRuns, newProblems, accepted);
   }
 
   public Optional<InstanceSpec> instance(String key) {
