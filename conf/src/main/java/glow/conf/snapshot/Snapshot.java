@@ -50,6 +50,7 @@ public record Snapshot(String version, Map<String, AppSpec> apps, List<InstanceS
   }
 
   /** True when the repo has no problem at all. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isValid() {
     return problems.isEmpty();
   }
