@@ -45,6 +45,7 @@ public final class RepoValidator {
   private final Map<String, AppSpec> apps = new HashMap<>();
   private final Map<String, ExternalSpec> externals = new HashMap<>();
   private final Map<String, Candidate> appFiles = new HashMap<>();
+  private final Map<String, Candidate> externalFiles = new HashMap<>();
   private final Map<String, List<Problem>> errors = new HashMap<>();
   private final Map<String, List<ResolvedRequire>> resolved = new HashMap<>();
   private final Set<String> excluded = new HashSet<>();
@@ -79,6 +80,7 @@ public final class RepoValidator {
           error(c, "", "\"" + e.name() + "\" is also an app (apps/" + e.name() + ".yaml), rename one of them");
         } else {
           externals.put(e.name(), e);
+          externalFiles.put(e.name(), c);
         }
       }
     }
@@ -146,6 +148,7 @@ public final class RepoValidator {
       String have = provides.isEmpty() ? "no ports"
           : provides.values().stream().map(p -> byNumber ? String.valueOf(p.port()) : p.name()).collect(Collectors.joining(", "));
       error(c, path, "no app or external provides \"" + ref + "\" (" + ref.service() + " provides " + have + ")");
+      blameProvider(c, path, ref);
       return null;
     }
     if (port.protocol() == Protocol.UDP) {
@@ -153,6 +156,19 @@ public final class RepoValidator {
       return null;
     }
     return new ServiceKey(ref.service(), port.port());
+  }
+
+  /**
+   * An edit of a provider that drops a port an unchanged file still requires is the edit's
+   * fault: the provider gets an error too, so that it goes back to its last good version
+   * instead of cutting off what runs.
+   */
+  private void blameProvider(Candidate user, String path, ServiceRef ref) {
+    Candidate provider = appFiles.containsKey(ref.service()) ? appFiles.get(ref.service()) : externalFiles.get(ref.service());
+    if (provider != null && provider.changed() && !user.changed()) {
+      error(provider, "provides", "\"" + ref + "\" is still required by " + user.path() + " (" + path
+          + "), keep providing it or change " + user.path() + " first");
+    }
   }
 
   private String brokenFile(String folder, String name) {

@@ -94,6 +94,16 @@ class LastGoodTest {
   }
 
   @Test
+  void providerEditThatDropsARequiredPortIsRevertedSoItsUsersKeepWorking() {
+    repo.put("apps/billing.yaml", "image: billing\nversion: 2.0.0\nprovides: {web: 8081}\n");
+    Snapshot next = repo.load(good);
+    assertEquals(List.of("apps/billing.yaml:3:11: provides: \"billing:http\" is still required by apps/web.yaml (requires[0]), "
+        + "keep providing it or change apps/web.yaml first"), lines(next));
+    assertEquals("billing:1.0.0#1", next.instance("billing#1").orElseThrow().id());
+    assertEquals(8080, next.instance("web#1").orElseThrow().requires().get(0).service().port());
+  }
+
+  @Test
   void deletedDeploymentStopsItsInstance() {
     Snapshot next = repo.delete("deployments/web-1.yaml").load(good);
     assertEquals(List.of(), lines(next));
