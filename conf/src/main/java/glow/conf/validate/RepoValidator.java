@@ -42,6 +42,7 @@ public final class RepoValidator {
   private final Map<String, Candidate> candidates;
   private final Set<String> configSources;
   private final Set<String> broken;
+  private final Set<String> deleted;
   private final Map<String, AppSpec> apps = new HashMap<>();
   private final Map<String, ExternalSpec> externals = new HashMap<>();
   private final Map<String, Candidate> appFiles = new HashMap<>();
@@ -50,19 +51,22 @@ public final class RepoValidator {
   private final Map<String, List<ResolvedRequire>> resolved = new HashMap<>();
   private final Set<String> excluded = new HashSet<>();
 
-  private RepoValidator(Map<String, Candidate> candidates, Set<String> configSources, Set<String> broken) {
+  private RepoValidator(Map<String, Candidate> candidates, Set<String> configSources, Set<String> broken, Set<String> deleted) {
     this.candidates = candidates;
     this.configSources = configSources;
     this.broken = broken;
+    this.deleted = deleted;
   }
 
   /**
    * @param candidates    the file versions in use, by path
    * @param configSources paths of the files under configs/ in the tree being loaded
    * @param broken        paths of YAML files in the tree that could not be read and have no last good version
+   * @param deleted       paths of files the previous snapshot used that are gone from the tree
    */
-  public static Result validate(Map<String, Candidate> candidates, Set<String> configSources, Set<String> broken) {
-    RepoValidator v = new RepoValidator(candidates, configSources, broken);
+  public static Result validate(Map<String, Candidate> candidates, Set<String> configSources, Set<String> broken,
+                                Set<String> deleted) {
+    RepoValidator v = new RepoValidator(candidates, configSources, broken, deleted);
     v.run();
     return new Result(v.errors, v.resolved, v.excluded);
   }
@@ -140,6 +144,8 @@ public final class RepoValidator {
       error(c, path, fix != null
           ? "\"" + ref.service() + "\" has errors, fix " + fix + " first"
           : "no app or external named \"" + ref.service() + "\", add apps/" + ref.service() + ".yaml or externals/" + ref.service() + ".yaml");
+      blameDeletion(c, "apps/" + ref.service() + ".yaml");
+      blameDeletion(c, "externals/" + ref.service() + ".yaml");
       return null;
     }
     PortSpec port = PortSpec.find(provides, ref.port());
@@ -171,6 +177,17 @@ public final class RepoValidator {
     }
   }
 
+  /**
+   * Deleting a file that an unchanged file still uses is the deletion's fault: the deleted path
+   * gets an error, and the loader brings its last good version back until nothing uses it.
+   */
+  private void blameDeletion(Candidate user, String deletedPath) {
+    if (!user.changed() && deleted.contains(deletedPath)) {
+      errors.computeIfAbsent(deletedPath, f -> new ArrayList<>()).add(Problem.of(deletedPath,
+          "deleted, but " + user.path() + " still uses it; kept at its last good version, change " + user.path() + " first"));
+    }
+  }
+
   private String brokenFile(String folder, String name) {
     String f = folder + name + ".yaml";
     return broken.contains(f) ? f : null;
@@ -187,6 +204,7 @@ public final class RepoValidator {
     String fix = brokenFile("apps/", app);
     error(c, "app", fix != null ? "app \"" + app + "\" has errors, fix " + fix + " first"
         : "no app \"" + app + "\", add apps/" + app + ".yaml or fix the name");
+    blameDeletion(c, "apps/" + app + ".yaml");
     return false;
   }
 
@@ -302,8 +320,9 @@ public final class RepoValidator {
   }
 
   /** Runs {@link #validate} and the route check. */
-  public static Result validateAll(Map<String, Candidate> candidates, Set<String> configSources, Set<String> broken) {
-    Result r = validate(candidates, configSources, broken);
+  public static Result validateAll(Map<String, Candidate> candidates, Set<String> configSources, Set<String> broken,
+                                   Set<String> deleted) {
+    Result r = validate(candidates, configSources, broken, deleted);
     checkRoutes(candidates, r.errors());
     return r;
   }
