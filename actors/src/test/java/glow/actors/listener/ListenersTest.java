@@ -1,5 +1,7 @@
 package glow.actors.listener;
 
+import static glow.actors.listener.RepoFiles.app;
+import static glow.actors.listener.RepoFiles.deployment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,20 +13,16 @@ import akka.actor.typed.ActorRef;
 import glow.actors.node.GlowNode;
 import glow.actors.node.TestNodes;
 import glow.actors.registry.ServiceRegistry;
-import glow.conf.repo.RepoLoader;
-import glow.conf.repo.RepoSource;
 import glow.conf.snapshot.Snapshot;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,29 +60,8 @@ class ListenersTest {
     testKit.shutdownTestKit();
   }
 
-  /** Writes the repo files (path -> text), replacing the folder's previous content, and loads it. */
   private Snapshot snapshot(Map<String, String> files) throws IOException {
-    try (var old = Files.walk(repo)) {
-      for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) if (!p.equals(repo)) Files.delete(p);
-    }
-    for (var f : files.entrySet()) {
-      Path p = repo.resolve(f.getKey());
-      Files.createDirectories(p.getParent());
-      Files.writeString(p, f.getValue());
-    }
-    Snapshot s = RepoLoader.load(RepoSource.directory(repo), null);
-    assertTrue(s.isValid(), s.problems().toString());
-    return s;
-  }
-
-  private static String app(String name, String provides, String... requires) {
-    String req = requires.length == 0 ? "" : "requires:\n" + java.util.Arrays.stream(requires)
-        .map(r -> "  - " + r + "\n").collect(Collectors.joining());
-    return "image: " + name + "\nversion: 1.0.0\nprovides: {" + provides + "}\n" + req;
-  }
-
-  private static String deployment(String app, String node) {
-    return "app: " + app + "\nnode: " + node + "\n";
+    return RepoFiles.load(repo, files);
   }
 
   private static Listeners.Listing listing(ActorRef<Listeners.Command> listeners) {
