@@ -226,12 +226,14 @@ class ListenersTest {
           && on(x, p).error().startsWith("cannot bind"));
       ListenerStatus failed = on(l, p);
       assertNull(failed.boundAddress());
+      assertEquals(ListenerStatus.BIND_FAILED, failed.state());
       assertTrue(failed.error().contains("127.0.0.1:" + p) && failed.error().contains("billd:8080")
           && failed.error().contains("webd:1.0.0#1"), failed.error());
 
       taken.close();
       Listeners.Listing after = awaitListing(listeners, "bound once the port is free", x -> bound(x, p, 1));
       assertNull(on(after, p).error());
+      assertEquals(ListenerStatus.BOUND, on(after, p).state());
       assertNotNull(on(after, p).boundAddress());
       assertEquals("bill-d", LoopbackClient.hello(p));
       testKit.stop(listeners, WAIT);

@@ -115,6 +115,7 @@ class ProxyListenerTest {
         return s;
       });
       assertNull(failed.boundAddress());
+      assertEquals(ListenerStatus.BIND_FAILED, failed.state());
       assertTrue(failed.error().contains("needed by web:1#1, web:1#2"), failed.error());
 
       TestProbe<ProxyListener.Released> released = testKit.createTestProbe();
