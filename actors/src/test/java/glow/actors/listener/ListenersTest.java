@@ -240,4 +240,28 @@ class ListenersTest {
       registry.tell(new ServiceRegistry.Deregister("billd:8080", bill.hostPort(), "n1"));
     }
   }
+
+  @Test
+  void aBalancerClassThatIsNotOnTheClasspathRefusesThatListenerOnly() throws Exception {
+    int bad = LoopbackClient.freePort();
+    int good = LoopbackClient.freePort();
+    try (NamedBackend bill = NamedBackend.start("bill-e")) {
+      registry.tell(new ServiceRegistry.Register("bille:8080", bill.hostPort(), "n1"));
+      Snapshot s = snapshot(Map.of(
+          "apps/bille.yaml", app("bille", "http: 8080"),
+          "apps/webe.yaml", app("webe", "http: 9000", "bille:8080 -> " + good,
+              "{service: bille:8080, local: " + bad + ", balance: com.example.NoSuchBalancer}"),
+          "deployments/webe-1.yaml", deployment("webe", "n1")));
+      ActorRef<Listeners.Command> listeners = testKit.spawn(Listeners.create("n1", registry, SETTINGS));
+      listeners.tell(new Listeners.Apply(s));
+      Listeners.Listing l = awaitListing(listeners, "the good one bound", x -> bound(x, good, 1));
+      ListenerStatus refused = on(l, bad);
+      assertEquals(ListenerStatus.REFUSED, refused.state());
+      assertTrue(refused.error().contains("com.example.NoSuchBalancer is not on the classpath"), refused.error());
+      assertTrue(LoopbackClient.refused(bad));
+      assertEquals("bill-e", LoopbackClient.hello(good));
+      testKit.stop(listeners, WAIT);
+      registry.tell(new ServiceRegistry.Deregister("bille:8080", bill.hostPort(), "n1"));
+    }
+  }
 }
