@@ -180,8 +180,9 @@ public final class ProxyListener extends AbstractBehavior<ProxyListener.Command>
     while (root.getCause() != null && root.getCause() != root) root = root.getCause();
     String reason = String.valueOf(root.getMessage()); // e.g. "Address already in use"
     error = "cannot bind " + name + " (" + spec.protocol() + ") for " + spec.service() + ", needed by "
-        + String.join(", ", neededBy) + ": " + reason + "; is another program using port " + spec.port()
-        + "? retrying in " + wait.toMillis() + " ms";
+        + String.join(", ", neededBy) + ": " + reason
+        + (reason.contains("in use") ? "; is another program using port " + spec.port() + "?" : "")
+        + " retrying in " + wait.toMillis() + " ms";
     getContext().getLog().warn(error);
     timers.startSingleTimer(RetryBind.INSTANCE, wait);
     return this;

@@ -70,9 +70,7 @@ class ProxyListenerTest {
       echo.start();
       UpstreamSettings settings = UpstreamSettings.defaults();
       Upstream stats = new Upstream("stats:8125", settings);
-      Upstream none = new Upstream("stats-backup:8125", settings); // an empty primary falls back to it
-      none.setEndpoints(List.of());
-      stats.setEndpoints(List.of());
+      stats.setEndpoints(List.of()); // no endpoint: every session goes to the fallback
       Upstream fallback = new Upstream("stats-fallback:8125", settings);
       fallback.setEndpoints(List.of(new Endpoint("127.0.0.1", backend.getLocalPort(), "n1")));
       ListenerSpec spec = new ListenerSpec(port, ServiceKey.parse("stats:8125"), ServiceKey.parse("stats-fallback:8125"),
