@@ -709,7 +709,14 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     if (!a.image().equals(b.image())) d.add("image");
     if (!a.version().equals(b.version())) d.add("version");
     if (!a.command().equals(b.command())) d.add("command");
-    if (!a.env().equals(b.env())) d.add("env");
+    // GLOW_IMAGE, GLOW_VERSION and GLOW_INSTANCE_ID follow image and version: not news of their own
+    Map<String, String> envA = new LinkedHashMap<>(a.env());
+    Map<String, String> envB = new LinkedHashMap<>(b.env());
+    for (String derived : List.of("GLOW_IMAGE", "GLOW_VERSION", "GLOW_INSTANCE_ID")) {
+      envA.remove(derived);
+      envB.remove(derived);
+    }
+    if (!envA.equals(envB)) d.add("env");
     if (!a.ports().equals(b.ports())) d.add("ports");
     if (!a.limits().equals(b.limits())) d.add("limits");
     if (!java.util.Objects.equals(a.runAsUser(), b.runAsUser())) d.add("user");
