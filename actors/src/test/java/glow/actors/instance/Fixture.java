@@ -40,7 +40,13 @@ final class Fixture {
 
   InstanceRuntime runtime(ProcessDriver driver, ActorRef<ServiceRegistry.Command> registry, SupervisorTiming timing,
       Map<String, String> nodeEnv) {
-    return new InstanceRuntime("n1", "127.0.0.1", data, driver, new ArtifactStore(artifacts.toString(), cache), hub,
+    return runtime(driver, registry, timing, nodeEnv, artifacts);
+  }
+
+  /** A runtime of node n1 on 127.0.0.1 whose artifact store reads artifactBase. */
+  InstanceRuntime runtime(ProcessDriver driver, ActorRef<ServiceRegistry.Command> registry, SupervisorTiming timing,
+      Map<String, String> nodeEnv, Path artifactBase) {
+    return new InstanceRuntime("n1", "127.0.0.1", data, driver, new ArtifactStore(artifactBase.toString(), cache), hub,
         registry, snapshot::get, timing, nodeEnv, null);
   }
 

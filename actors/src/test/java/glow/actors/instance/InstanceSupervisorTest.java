@@ -55,6 +55,7 @@ class InstanceSupervisorTest {
   TestProbe<ServiceRegistry.Command> registry;
   TestProbe<InstanceStatus> events;
   final List<ServerSocket> servers = new ArrayList<>();
+  final List<ActorRef<Command>> supervisors = new ArrayList<>();
 
   @BeforeEach
   void setUp() throws IOException {
@@ -67,6 +68,12 @@ class InstanceSupervisorTest {
 
   @AfterEach
   void tearDown() throws IOException {
+    // no supervisor outlives its test: the next test's files are elsewhere
+    TestProbe<Object> watcher = testKit.createTestProbe();
+    for (ActorRef<Command> sup : supervisors) {
+      sup.tell(new Stop());
+      watcher.expectTerminated(sup, WAIT);
+    }
     testKit.system().eventStream().tell(new EventStream.Unsubscribe<>(events.ref()));
     for (ServerSocket s : servers) s.close();
     driver.close();
@@ -85,6 +92,7 @@ class InstanceSupervisorTest {
   ActorRef<Command> supervise(String key, SupervisorTiming timing) {
     ActorRef<Command> ref = testKit.spawn(InstanceSupervisor.create("n1/" + key,
         fx.runtime(driver, registry.ref(), timing, NODE_ENV)));
+    supervisors.add(ref);
     ref.tell(new Ensure());
     return ref;
   }
@@ -175,7 +183,6 @@ class InstanceSupervisorTest {
       }
       return null;
     });
-    sup.tell(new Stop());
   }
 
   @Test
@@ -195,7 +202,6 @@ class InstanceSupervisorTest {
     assertEquals(1, again.restarts());
     assertEquals(2, driver.started().size());
     assertEquals(driver.started().get(1).pid(), again.pid());
-    sup.tell(new Stop());
   }
 
   @Test
@@ -232,7 +238,6 @@ class InstanceSupervisorTest {
     sup.tell(new Ensure());
     assertEquals(after.configVersion(), status(sup).configVersion());
     assertEquals(List.of(Signal.HUP), p.signals());
-    sup.tell(new Stop());
   }
 
   @Test
@@ -258,7 +263,6 @@ class InstanceSupervisorTest {
     assertEquals(2, driver.started().size());
     assertEquals("a=2\n", Files.readString(fx.instanceDir("rs#1").resolve("app.conf")));
     assertEquals(1, status(sup).restarts());
-    sup.tell(new Stop());
   }
 
   @Test
@@ -295,7 +299,6 @@ class InstanceSupervisorTest {
     InMemoryProcess now = driver.lastStarted().orElseThrow();
     assertEquals(List.of(fx.cache.resolve("api/2.0.0/bin/start").toString()), now.spec().command());
     assertEquals(2, driver.started().size());
-    sup.tell(new Stop());
   }
 
   @Test
@@ -319,7 +322,6 @@ class InstanceSupervisorTest {
       assertEquals("running", status(sup).state());
       return null;
     });
-    sup.tell(new Stop());
   }
 
   @Test
@@ -440,7 +442,6 @@ class InstanceSupervisorTest {
     assertFalse(unhealthy.healthy());
     assertTrue(unhealthy.detail().startsWith("connect to 127.0.0.1:" + port + ": "), unhealthy.detail());
     assertTrue(driver.lastStarted().orElseThrow().isRunning());
-    sup.tell(new Stop());
   }
 
   @Test
@@ -458,7 +459,6 @@ class InstanceSupervisorTest {
     assertEquals(2, driver.started().size());
     assertFalse(old.isRunning());
     assertEquals(1, status(sup).restarts());
-    sup.tell(new Stop());
   }
 
   @Test
@@ -508,6 +508,5 @@ class InstanceSupervisorTest {
         s.detail());
     assertTrue(s.detail().endsWith("; still running keep:1.0.0#1"), s.detail());
     assertEquals(1, driver.started().size());
-    sup.tell(new Stop());
   }
 }
