@@ -181,6 +181,8 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   private ExitStatus lastExit;
   private String state = "stopped";
   private String detail = "not started yet";
+  // why the desired spec cannot replace the running process; shown instead of detail while set
+  private String notApplied;
   private Instant since = Instant.now();
   private InstanceStatus lastPublished;
 
@@ -307,9 +309,10 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
       plan = plan(want);
     } catch (UnknownVariableException e) {
       // the running process is the last good state: keep it, say why the new spec is not applied
-      detail = e.getMessage() + "; still running " + runningSpec.id();
+      notApplied = e.getMessage() + "; still running " + runningSpec.id();
       return;
     }
+    notApplied = null;
     if (!plan.launch().equals(running.launch())) {
       beginStop(AfterStop.START, "stopping: replacing " + runningSpec.id() + " with " + want.id()
           + " (" + differences(running.launch(), plan.launch()) + ")");
@@ -635,6 +638,9 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private void setState(String newState, String newDetail) {
     if (!newState.equals(state)) since = Instant.now();
+    if (!newState.equals("running") && !newState.equals("starting") && !newState.equals("unhealthy")) {
+      notApplied = null; // about a process that is no longer there
+    }
     state = newState;
     detail = newDetail;
   }
@@ -647,7 +653,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
         : lastExit instanceof ExitStatus.Exited x ? x.code() : 128 + ((ExitStatus.Killed) lastExit).signal();
     return new InstanceStatus(key, shown == null ? null : shown.id(), app,
         shown == null ? null : shown.spec().image(), shown == null ? null : shown.spec().version(), runtime.node(),
-        state, detail, process == null ? null : process.pid(), ports, healthy, restarts, startedAt, exitCode,
+        state, notApplied != null ? notApplied : detail, process == null ? null : process.pid(), ports, healthy, restarts, startedAt, exitCode,
         lastExit == null ? null : lastExit.toString(), process == null ? null : appliedConfig, since);
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.Done;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.FishingOutcomes;
+import akka.actor.testkit.typed.javadsl.SerializationTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.eventstream.EventStream;
@@ -131,6 +132,22 @@ class InstanceSupervisorTest {
   void worker(String app, String version) throws IOException {
     fx.artifact(app, version, true, true);
     fx.file("apps/" + app + ".yaml", "image: " + app + "\nversion: " + version + "\n").deploy(app, 1);
+  }
+
+  @Test
+  void publicMessagesAndTheStatusSurviveTheCborSerializer() {
+    SerializationTestKit ser = new SerializationTestKit(testKit.system());
+    TestProbe<StatusReply<Done>> restartReply = testKit.createTestProbe();
+    TestProbe<InstanceStatus> statusReply = testKit.createTestProbe();
+    ser.verifySerialization(new Ensure(), true);
+    ser.verifySerialization(new Stop(), true);
+    ser.verifySerialization(new Restart(restartReply.ref()), true);
+    ser.verifySerialization(new GetStatus(statusReply.ref()), true);
+    ser.verifySerialization(new InstanceStatus("web#1", "web:1.4.2#1", "web", "web", "1.4.2", "n1", "running",
+        "healthy, pid 42", 42L, Map.of("http", 8080), true, 2, Instant.parse("2026-11-22T01:02:03.456Z"), 137,
+        "killed by signal 9", "0123456789ab", Instant.parse("2026-11-22T01:02:04Z")), true);
+    ser.verifySerialization(new InstanceStatus("web#1", null, "web", null, null, "n1", "stopped", "not started yet",
+        null, Map.of(), false, 0, null, null, null, null, Instant.parse("2026-11-22T01:02:04Z")), true);
   }
 
   @Test
@@ -508,5 +525,9 @@ class InstanceSupervisorTest {
         s.detail());
     assertTrue(s.detail().endsWith("; still running keep:1.0.0#1"), s.detail());
     assertEquals(1, driver.started().size());
+
+    fx.file("apps/keep.yaml", "image: keep\nversion: 1.0.0\n").load(); // fixed back: the note goes away
+    sup.tell(new Ensure());
+    assertEquals("started, pid " + s.pid() + " (no health check)", status(sup).detail());
   }
 }
