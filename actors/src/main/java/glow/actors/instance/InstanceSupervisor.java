@@ -392,6 +392,11 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
         ArtifactStore.requireStartScript(artifact, image, version);
       }
       Files.createDirectories(instanceDir);
+      if (plan.launch().runAsUser() != null) {
+        // the process's cwd is its own: an app may keep scratch files there
+        Files.setOwner(instanceDir, instanceDir.getFileSystem().getUserPrincipalLookupService()
+            .lookupPrincipalByName(plan.launch().runAsUser()));
+      }
       if (plan.configFile() != null) AtomicFiles.write(plan.configFile(), plan.config());
       output.open();
       ProcessSpec spec = new ProcessSpec(instanceDir, resolve(plan.launch().command(), artifact),
@@ -406,6 +411,9 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
       return new StartFailed(g, where(want) + e.getMessage());
     } catch (ProcessStartException e) {
       return new StartFailed(g, where(want) + e.getMessage());
+    } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+      return new StartFailed(g, where(want) + "user " + plan.launch().runAsUser()
+          + " (glow.node.run-as-user) does not exist on node " + runtime.node() + "; create it or change the setting");
     } catch (IOException e) {
       return new StartFailed(g, where(want) + "cannot prepare " + instanceDir + " (" + e.getMessage()
           + "); check that the node's data dir is writable");

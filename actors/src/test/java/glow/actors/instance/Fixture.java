@@ -50,6 +50,12 @@ final class Fixture {
         registry, snapshot::get, timing, nodeEnv, null);
   }
 
+  /** A runtime whose processes run as user. */
+  InstanceRuntime runtimeAs(String user, ProcessDriver driver, ActorRef<ServiceRegistry.Command> registry) {
+    return new InstanceRuntime("n1", "127.0.0.1", data, driver, new ArtifactStore(artifacts.toString(), cache), hub,
+        registry, snapshot::get, SupervisorTiming.fast(), Map.of(), user);
+  }
+
   /** Publishes image-version.tar.gz with an executable bin/start (and its .sha256 when withSum). */
   Path artifact(String image, String version, boolean withStart, boolean withSum) throws IOException {
     Path file = artifacts.resolve(image).resolve(version).resolve(image + "-" + version + ".tar.gz");

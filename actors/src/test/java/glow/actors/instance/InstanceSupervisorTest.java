@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -506,6 +507,34 @@ class InstanceSupervisorTest {
       assertFalse(p.isRunning());
       return null;
     });
+  }
+
+  @Test
+  void runsAsTheNodesRunAsUserInADirectoryThatUserOwns() throws IOException {
+    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "only root can hand a directory to another user");
+    worker("asuser", "1.0.0");
+    fx.load();
+    ActorRef<Command> sup = testKit.spawn(InstanceSupervisor.create("n1/asuser#1", fx.runtimeAs("nobody", driver, registry.ref())));
+    supervisors.add(sup);
+    sup.tell(new Ensure());
+    awaitState("asuser#1", "running");
+
+    assertEquals(java.util.Optional.of("nobody"), driver.lastStarted().orElseThrow().spec().runAsUser());
+    assertEquals("nobody", Files.getOwner(fx.instanceDir("asuser#1")).getName());
+  }
+
+  @Test
+  void anUnknownRunAsUserFailsWithWhatToDo() throws IOException {
+    worker("nouser", "1.0.0");
+    fx.load();
+    ActorRef<Command> sup = testKit.spawn(InstanceSupervisor.create("n1/nouser#1",
+        fx.runtimeAs("no-such-user-here", driver, registry.ref())));
+    supervisors.add(sup);
+    sup.tell(new Ensure());
+
+    assertEquals("instance nouser#1 (nouser:1.0.0#1): user no-such-user-here (glow.node.run-as-user) does not exist on"
+        + " node n1; create it or change the setting (retried in 200 ms or as soon as the repo changes)",
+        awaitState("nouser#1", "failed").detail());
   }
 
   @Test
