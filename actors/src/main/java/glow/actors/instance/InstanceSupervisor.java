@@ -399,6 +399,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
       }
       if (plan.configFile() != null) AtomicFiles.write(plan.configFile(), plan.config());
       output.open();
+      output.newProcess();
       ProcessSpec spec = new ProcessSpec(instanceDir, resolve(plan.launch().command(), artifact),
           plan.launch().env(), output, limits(plan.launch().limits()), Optional.ofNullable(plan.launch().runAsUser()));
       RunningProcess p = runtime.driver().start(spec);
@@ -483,7 +484,9 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     backoffPending = true;
     countNextStart = true;
     timers.startSingleTimer(BACKOFF_TIMER, new BackoffOver(gen), wait);
-    setState("backoff", e.status() + " after " + human(ran) + "; restarting in " + human(wait));
+    String last = output.lastLine();
+    setState("backoff", e.status() + " after " + human(ran) + (last == null ? "" : "; last output: \"" + last + "\"")
+        + "; restarting in " + human(wait));
     publish();
     return this;
   }

@@ -210,12 +210,16 @@ class InstanceSupervisorTest {
     ActorRef<Command> sup = supervise("worker#1");
     assertEquals(List.of("fetching", "running"), statesUntil("worker#1", "running"));
 
-    driver.lastStarted().orElseThrow().exit(3);
+    InMemoryProcess crashing = driver.lastStarted().orElseThrow();
+    crashing.emit(StdStream.STDERR, "cannot open database: connection refused");
+    crashing.emit(StdStream.STDOUT, "bye");
+    crashing.exit(3);
 
     InstanceStatus backoff = awaitState("worker#1", "backoff");
     assertEquals(3, backoff.lastExitCode());
     assertEquals("exited with code 3", backoff.lastExitReason());
-    assertTrue(backoff.detail().startsWith("exited with code 3 after "), backoff.detail());
+    assertTrue(backoff.detail().matches("exited with code 3 after [0-9.]+ m?s; last output: \"cannot open database:"
+        + " connection refused\"; restarting in 50 ms"), backoff.detail());
     InstanceStatus again = awaitState("worker#1", "running");
     assertEquals(1, again.restarts());
     assertEquals(2, driver.started().size());
