@@ -19,7 +19,6 @@ import glow.actors.cluster.PinnedEntityIds;
 import glow.actors.files.AtomicFiles;
 import glow.actors.files.UnknownVariableException;
 import glow.actors.process.ExitStatus;
-import glow.actors.process.Limits;
 import glow.actors.process.ProcessSpec;
 import glow.actors.process.ProcessStartException;
 import glow.actors.process.RunningProcess;
@@ -30,7 +29,6 @@ import glow.conf.snapshot.ProvidedPort;
 import glow.conf.snapshot.Snapshot;
 import glow.conf.spec.AppSpec;
 import glow.conf.spec.HealthSpec;
-import glow.conf.spec.LimitsSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +39,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -315,7 +311,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     notApplied = null;
     if (!plan.launch().equals(running.launch())) {
       beginStop(AfterStop.START, "stopping: replacing " + runningSpec.id() + " with " + want.id()
-          + " (" + differences(running.launch(), plan.launch()) + ")");
+          + " (" + running.launch().changesTo(plan.launch()) + ")");
       return;
     }
     runningSpec = want;
@@ -400,8 +396,8 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
       if (plan.configFile() != null) AtomicFiles.write(plan.configFile(), plan.config());
       output.open();
       output.newProcess();
-      ProcessSpec spec = new ProcessSpec(instanceDir, resolve(plan.launch().command(), artifact),
-          plan.launch().env(), output, limits(plan.launch().limits()), Optional.ofNullable(plan.launch().runAsUser()));
+      ProcessSpec spec = new ProcessSpec(instanceDir, plan.launch().command(artifact), plan.launch().env(), output,
+          plan.launch().processLimits(), Optional.ofNullable(plan.launch().runAsUser()));
       RunningProcess p = runtime.driver().start(spec);
       owned.add(p);
       p.onExit().whenComplete((s, t) -> owned.remove(p));
@@ -664,8 +660,9 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
         : lastExit instanceof ExitStatus.Exited x ? x.code() : 128 + ((ExitStatus.Killed) lastExit).signal();
     return new InstanceStatus(key, shown == null ? null : shown.id(), app,
         shown == null ? null : shown.spec().image(), shown == null ? null : shown.spec().version(), runtime.node(),
-        state, notApplied != null ? notApplied : detail, process == null ? null : process.pid(), ports, healthy, restarts, startedAt, exitCode,
-        lastExit == null ? null : lastExit.toString(), process == null ? null : appliedConfig, since);
+        state, notApplied != null ? notApplied : detail, process == null ? null : process.pid(), ports, healthy,
+        restarts, startedAt, exitCode, lastExit == null ? null : lastExit.toString(),
+        process == null ? null : appliedConfig, since);
   }
 
   /** Publishes the status on the local event stream when it differs from the last one published. */
@@ -706,39 +703,6 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private static String where(InstanceSpec s) {
     return LaunchPlan.where(s);
-  }
-
-  /** command[0] with a slash but relative is a path inside the artifact; everything else is passed as is. */
-  static List<String> resolve(List<String> command, Path artifactDir) {
-    List<String> out = new ArrayList<>(command);
-    String first = out.get(0);
-    if (first.contains("/") && !Path.of(first).isAbsolute()) out.set(0, artifactDir.resolve(first).toString());
-    return out;
-  }
-
-  private static Limits limits(LimitsSpec l) {
-    return new Limits(l.memory() == null ? OptionalLong.empty() : OptionalLong.of(l.memory()),
-        l.processes() == null ? OptionalInt.empty() : OptionalInt.of(l.processes()));
-  }
-
-  private static String differences(LaunchPlan.Launch a, LaunchPlan.Launch b) {
-    List<String> d = new ArrayList<>();
-    if (!a.image().equals(b.image())) d.add("image");
-    if (!a.version().equals(b.version())) d.add("version");
-    if (!a.command().equals(b.command())) d.add("command");
-    // GLOW_IMAGE, GLOW_VERSION and GLOW_INSTANCE_ID follow image and version: not news of their own
-    Map<String, String> envA = new LinkedHashMap<>(a.env());
-    Map<String, String> envB = new LinkedHashMap<>(b.env());
-    for (String derived : List.of("GLOW_IMAGE", "GLOW_VERSION", "GLOW_INSTANCE_ID")) {
-      envA.remove(derived);
-      envB.remove(derived);
-    }
-    if (!envA.equals(envB)) d.add("env");
-    if (!a.ports().equals(b.ports())) d.add("ports");
-    if (!a.limits().equals(b.limits())) d.add("limits");
-    if (!java.util.Objects.equals(a.runAsUser(), b.runAsUser())) d.add("user");
-    if (!java.util.Objects.equals(a.configPath(), b.configPath())) d.add("config path");
-    return String.join(", ", d) + " changed";
   }
 
   static String human(Duration d) {
