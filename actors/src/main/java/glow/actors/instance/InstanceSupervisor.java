@@ -396,6 +396,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
       if (plan.configFile() != null) AtomicFiles.write(plan.configFile(), plan.config());
       output.open();
       output.newProcess();
+      if (closed.get()) return new StartFailed(g, where(want) + "not started: the supervisor has stopped");
       ProcessSpec spec = new ProcessSpec(instanceDir, plan.launch().command(artifact), plan.launch().env(), output,
           plan.launch().processLimits(), Optional.ofNullable(plan.launch().runAsUser()));
       RunningProcess p = runtime.driver().start(spec);

@@ -46,7 +46,13 @@ final class Fixture {
   /** A runtime of node n1 on 127.0.0.1 whose artifact store reads artifactBase. */
   InstanceRuntime runtime(ProcessDriver driver, ActorRef<ServiceRegistry.Command> registry, SupervisorTiming timing,
       Map<String, String> nodeEnv, Path artifactBase) {
-    return new InstanceRuntime("n1", "127.0.0.1", data, driver, new ArtifactStore(artifactBase.toString(), cache), hub,
+    return runtime(driver, registry, timing, nodeEnv, artifactBase.toString());
+  }
+
+  /** A runtime of node n1 on 127.0.0.1 whose artifact store reads artifactBase (a directory or an http URL). */
+  InstanceRuntime runtime(ProcessDriver driver, ActorRef<ServiceRegistry.Command> registry, SupervisorTiming timing,
+      Map<String, String> nodeEnv, String artifactBase) {
+    return new InstanceRuntime("n1", "127.0.0.1", data, driver, new ArtifactStore(artifactBase, cache), hub,
         registry, snapshot::get, timing, nodeEnv, null);
   }
 

@@ -26,7 +26,9 @@ import glow.actors.process.Signal;
 import glow.actors.process.StdStream;
 import glow.actors.registry.ServiceRegistry;
 import java.io.IOException;
+import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +37,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -224,6 +227,11 @@ class InstanceSupervisorTest {
     assertEquals(1, again.restarts());
     assertEquals(2, driver.started().size());
     assertEquals(driver.started().get(1).pid(), again.pid());
+
+    // a second quick exit waits twice as long
+    driver.lastStarted().orElseThrow().exit(4);
+    assertTrue(awaitState("worker#1", "backoff").detail().endsWith("; restarting in 100 ms"));
+    assertEquals(2, awaitState("worker#1", "running").restarts());
   }
 
   @Test
@@ -495,6 +503,52 @@ class InstanceSupervisorTest {
 
     registry.expectTerminated(sup, WAIT);
     assertFalse(driver.lastStarted().orElseThrow().isRunning());
+  }
+
+  @Test
+  void stopWhileTheArtifactIsStillDownloadingStartsNoProcess() throws Exception {
+    Path tarGz = fx.artifact("slow", "1.0.0", true, false);
+    fx.file("apps/slow.yaml", "image: slow\nversion: 1.0.0\n").deploy("slow", 1).load();
+    CountDownLatch release = new CountDownLatch(1);
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+    server.createContext("/", ex -> {
+      try {
+        boolean isArchive = ex.getRequestURI().getPath().endsWith("/slow-1.0.0.tar.gz");
+        if (isArchive) release.await(10, TimeUnit.SECONDS);
+        byte[] body = isArchive ? Files.readAllBytes(tarGz) : new byte[0];
+        ex.sendResponseHeaders(isArchive ? 200 : 404, isArchive ? body.length : -1);
+        if (isArchive) ex.getResponseBody().write(body);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      ex.close();
+    });
+    server.start();
+    try {
+      ActorRef<Command> sup = testKit.spawn(InstanceSupervisor.create("n1/slow#1", fx.runtime(driver, registry.ref(),
+          SupervisorTiming.fast(), NODE_ENV, "http://127.0.0.1:" + server.getAddress().getPort())));
+      sup.tell(new Ensure());
+      awaitState("slow#1", "fetching");
+
+      sup.tell(new Stop());
+      assertEquals("asked to stop", awaitState("slow#1", "stopped").detail());
+      registry.expectTerminated(sup, WAIT);
+      release.countDown();
+
+      Path unpacked = fx.cache.resolve("slow/1.0.0");
+      events.awaitAssert(WAIT, () -> {
+        assertTrue(Files.isDirectory(unpacked));
+        return null;
+      });
+      // the fetch finished after the stop: no process may appear, however the race goes
+      long until = System.nanoTime() + 500_000_000L;
+      while (System.nanoTime() < until) {
+        assertTrue(driver.running().isEmpty(), "a process runs after its supervisor stopped");
+        events.expectNoMessage(Duration.ofMillis(50));
+      }
+    } finally {
+      server.stop(0);
+    }
   }
 
   @Test
