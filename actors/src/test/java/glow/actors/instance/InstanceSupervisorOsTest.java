@@ -125,6 +125,18 @@ class InstanceSupervisorOsTest {
     assertEquals(reg, registry.receiveMessage(WAIT));
     assertEquals("Hello from Glow from greeter:1.0.0#1 (greeter 1.0.0)\n", get());
     long pid = running.pid();
+    // the app's stdout reaches the instance's log file
+    events.awaitAssert(WAIT, () -> {
+      try {
+        // record: <glow timestamp> stdout <the app's own timestamp> greeter 1.0.0 (...) listening on ...
+        assertTrue(Files.readAllLines(fx.data.resolve("logs/greeter#1.log")).stream().anyMatch(l -> l.contains(" stdout ")
+            && l.endsWith("greeter 1.0.0 (greeter:1.0.0#1) listening on 127.0.0.1:" + port + ", greeting \"Hello from Glow\"")),
+            "no start line yet");
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+      return null;
+    });
 
     assertTrue(ProcessHandle.of(pid).orElseThrow().destroyForcibly()); // SIGKILL
 

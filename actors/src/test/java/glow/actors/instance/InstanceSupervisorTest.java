@@ -552,6 +552,21 @@ class InstanceSupervisorTest {
   }
 
   @Test
+  void aDeploymentMovedToAnotherNodeStopsHere() throws IOException {
+    worker("mover", "1.0.0");
+    fx.load();
+    ActorRef<Command> sup = supervise("mover#1");
+    awaitState("mover#1", "running");
+
+    fx.file("deployments/mover-1.yaml", "app: mover\nnode: n2\ninstance: 1\n").load();
+    sup.tell(new Ensure());
+
+    assertEquals("stopping: the deployment is gone from this node's snapshot", awaitState("mover#1", "stopping").detail());
+    registry.expectTerminated(sup, WAIT);
+    assertFalse(driver.lastStarted().orElseThrow().isRunning());
+  }
+
+  @Test
   void anActorStoppedWithoutStopLeavesNoProcess() throws IOException {
     worker("orphan", "1.0.0");
     fx.load();
