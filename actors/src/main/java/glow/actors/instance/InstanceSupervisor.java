@@ -639,6 +639,12 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
       stops.add(p.stop(runtime.timing().stopGrace()).toCompletableFuture());
     }
     CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> output.close());
+    if (!state.equals("stopped")) {
+      process = null;
+      healthy = false;
+      setState("stopped", "the supervisor stopped without Stop (shutdown or failure); its process was told to stop");
+      publish();
+    }
     return this;
   }
 

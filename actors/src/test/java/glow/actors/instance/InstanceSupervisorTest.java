@@ -575,6 +575,8 @@ class InstanceSupervisorTest {
 
     testKit.stop(sup, WAIT);
 
+    assertEquals("the supervisor stopped without Stop (shutdown or failure); its process was told to stop",
+        awaitState("orphan#1", "stopped").detail());
     InMemoryProcess p = driver.lastStarted().orElseThrow();
     events.awaitAssert(WAIT, () -> {
       assertFalse(p.isRunning());
