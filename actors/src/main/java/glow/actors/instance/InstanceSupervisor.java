@@ -70,6 +70,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * → {@code fetching} for a restart or replacement. An app without a health check is {@code
  * running} once started.
  *
+ * <h2>Health and registration</h2>
+ * Checks go to {@code <advertiseHost>:<port>} (the address registered, so a passing check means
+ * peers can connect): TCP connect, or HTTP GET of {@code health.http} answering 2xx/3xx, every
+ * {@code health.interval} (every 250 ms at most until the first success), off the actor on the
+ * blocking dispatcher; results of an older process are dropped by generation. Healthy registers
+ * service {@code <app>:<declared port>} at {@code <advertiseHost>:<port with offset>} for every
+ * provided port; unhealthy, exit and stop deregister first. An Ensure before the node has any
+ * snapshot changes nothing.
+ *
  * <h2>Events</h2>
  * Every change of the {@link InstanceStatus} is published on the actor system's local {@link
  * EventStream}; subscribe with {@code EventStream.Subscribe(InstanceStatus.class, ref)} (the API's
