@@ -168,6 +168,8 @@ final class ProxyStage extends GraphStage<FlowShape<ByteString, ByteString>> {
       metrics.connectTime.record(System.nanoTime() - attempt.startNanos);
       metrics.opened();
       current.succeeded(target);
+      // A final 5xx counts like a failed connect towards ejecting the endpoint that answered it
+      // (one listener per endpoint, made once with its metrics: no allocation per connection).
       sniffer = Sniffers.forConnection(metrics.tags, metrics.serverErrors);
       if (downstreamDone) attempt.toUpstream.complete();
     }
