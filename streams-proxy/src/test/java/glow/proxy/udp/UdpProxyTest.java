@@ -116,11 +116,13 @@ class UdpProxyTest {
         assertEquals(1, a.senders.size(), "one upstream socket per session");
         assertEquals(1, b.senders.size());
         TagSet t = tags("two-clients");
-        assertEquals(100, KamonValues.counter(UdpMetrics.DATAGRAMS, t.withTag("direction", "upstream")));
-        assertEquals(100, KamonValues.counter(UdpMetrics.DATAGRAMS, t.withTag("direction", "downstream")));
+        // counters move just after a datagram leaves, so the last one may still be on its way
+        await("100 upstream datagrams", () -> KamonValues.counter(UdpMetrics.DATAGRAMS, t.withTag("direction", "upstream")) == 100);
+        await("100 downstream datagrams", () -> KamonValues.counter(UdpMetrics.DATAGRAMS, t.withTag("direction", "downstream")) == 100);
         long payload = 2 * (10 * 5 + 40 * 6); // "one-0".."one-49" and "two-…" lengths
-        assertEquals(payload, KamonValues.counter(UdpMetrics.BYTES, t.withTag("direction", "upstream")));
-        assertEquals(payload + 100 * 2, KamonValues.counter(UdpMetrics.BYTES, t.withTag("direction", "downstream")));
+        await("upstream bytes", () -> KamonValues.counter(UdpMetrics.BYTES, t.withTag("direction", "upstream")) == payload);
+        await("downstream bytes",
+            () -> KamonValues.counter(UdpMetrics.BYTES, t.withTag("direction", "downstream")) == payload + 100 * 2);
         assertEquals(2.0, KamonValues.gauge(UdpMetrics.SESSIONS, t));
       }
     }
