@@ -3,62 +3,724 @@ package glow.actors.instance;
 import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.eventstream.EventStream;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
 import akka.pattern.StatusReply;
 import glow.actors.CborSerializable;
+import glow.actors.artifact.ArtifactException;
+import glow.actors.artifact.ArtifactStore;
 import glow.actors.cluster.PinnedEntityIds;
+import glow.actors.files.AtomicFiles;
+import glow.actors.files.UnknownVariableException;
+import glow.actors.process.ExitStatus;
+import glow.actors.process.Limits;
+import glow.actors.process.ProcessSpec;
+import glow.actors.process.ProcessStartException;
+import glow.actors.process.RunningProcess;
+import glow.actors.process.Signal;
+import glow.actors.registry.ServiceRegistry;
+import glow.conf.snapshot.InstanceSpec;
+import glow.conf.snapshot.ProvidedPort;
+import glow.conf.snapshot.Snapshot;
+import glow.conf.spec.AppSpec;
+import glow.conf.spec.HealthSpec;
+import glow.conf.spec.LimitsSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Makes one deployment file true on its node: fetches, configures, starts, health-checks,
- * restarts, replaces and stops one instance's process; one per instance (a sharded entity, id
- * {@code <node>/<app>#<n>}).
+ * Makes one deployment file true on its node: fetches the artifact, writes the config file,
+ * starts the process, checks its health, registers its endpoints, restarts it with back-off,
+ * replaces it when the spec changes and stops it; one per instance, a sharded entity with id
+ * {@code <node>/<app>#<n>} ({@link PinnedEntityIds}).
+ *
+ * <h2>Files</h2>
+ * The instance's working directory is {@code <dataDir>/instances/<app>-<n>} (the key with '#' as
+ * '-'): the process runs there and its config file is written there ({@code config.path} is
+ * relative to it; {@code GLOW_CONFIG} holds its absolute path). The artifact stays where the
+ * store unpacked it, shared and never written: a relative command[0] that contains a slash
+ * ({@code bin/start}) is resolved against the artifact directory, a bare name ({@code java}) is
+ * looked up on the PATH, other arguments are passed as they are. Output goes to
+ * {@code <dataDir>/logs/<app>#<n>.log} (rotated by size) and to the node's log hub.
+ *
+ * <h2>States</h2>
+ * {@code fetching} (artifact, config, process start in flight) → {@code starting} (process up,
+ * not yet healthy) → {@code running} (healthy, endpoints registered) ⇄ {@code unhealthy}
+ * (deregistered after {@code healthFalls} failed checks in a row); an exit → {@code backoff} →
+ * {@code fetching} again; a bad artifact, an unknown variable or a failed start → {@code failed}
+ * (retried on an Ensure after {@code failedRetry}, at once when the spec changed); {@code
+ * stopping} (deregistered, draining, TERM, grace, KILL) → {@code stopped} and the actor ends, or
+ * → {@code fetching} for a restart or replacement. An app without a health check is {@code
+ * running} once started.
+ *
+ * <h2>Events</h2>
+ * Every change of the {@link InstanceStatus} is published on the actor system's local {@link
+ * EventStream}; subscribe with {@code EventStream.Subscribe(InstanceStatus.class, ref)} (the API's
+ * live events and {@code glow dev}'s console do).
+ *
+ * <p>Invariant: at most one process per supervisor; a new one starts only after the old one is
+ * gone. A process is never left running: PostStop stops any the supervisor still owns, including
+ * one whose start was in flight.
  */
 public final class InstanceSupervisor extends AbstractBehavior<InstanceSupervisor.Command> {
   public sealed interface Command {}
 
   /**
    * Make the instance match the node's current snapshot: start it, reconfigure, replace (new
-   * version/command/env/ports/limits), or stop it when the snapshot no longer has it. Idempotent;
-   * the reconciler sends it often.
+   * version/command/env/ports/limits), or stop it when the snapshot no longer has it on this node.
+   * Idempotent; the reconciler sends it often.
    */
   public record Ensure() implements Command, CborSerializable {}
 
-  /** Deregister, drain, stop the process (TERM, grace, KILL to the group), then stop this actor. Also the sharding hand-off message. */
+  /**
+   * Deregister, drain, stop the process (TERM, grace, KILL to the group), then stop this actor.
+   * Also the sharding hand-off message.
+   */
   public record Stop() implements Command, CborSerializable {}
 
-  /** Restart the process now, replying when the new process has started. */
+  /**
+   * Restart the process now (API: POST /api/instances/{id}/restart), replying when the new process
+   * has started, or with an error saying why it could not start.
+   */
   public record Restart(ActorRef<StatusReply<Done>> replyTo) implements Command, CborSerializable {}
 
   public record GetStatus(ActorRef<InstanceStatus> replyTo) implements Command, CborSerializable {}
 
+  // --- internal messages; gen is the generation of the process attempt they belong to
+  private record Started(int gen, RunningProcess process, LaunchPlan plan, InstanceSpec spec) implements Command {}
+
+  private record StartFailed(int gen, String detail) implements Command {}
+
+  private record Exited(int gen, ExitStatus status) implements Command {}
+
+  private record DrainOver(int gen) implements Command {}
+
+  private record StopDone(int gen, ExitStatus status) implements Command {}
+
+  private record BackoffOver(int gen) implements Command {}
+
+  private record HealthTick(int gen) implements Command {}
+
+  private record HealthResult(int gen, String failure) implements Command {}
+
+  private record ConfigWritten(int gen, LaunchPlan plan, String error) implements Command {}
+
+  /** What to do once the process is gone. */
+  private enum AfterStop { START, TERMINATE }
+
+  /** Where the supervisor is; the user-visible state string is derived from it and from health. */
+  private enum Phase { IDLE, STARTING, RUNNING, STOPPING }
+
+  private static final Object HEALTH_TIMER = "health";
+  private static final Object BACKOFF_TIMER = "backoff";
+  private static final Object DRAIN_TIMER = "drain";
+  /** Health checks before the first success come at least this often, so a fast app is soon running. */
+  private static final Duration STARTUP_CHECK = Duration.ofMillis(250);
+
   public static Behavior<Command> create(String entityId, InstanceRuntime runtime) {
-    return Behaviors.setup(ctx -> new InstanceSupervisor(ctx, entityId, runtime));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new InstanceSupervisor(ctx, timers, entityId, runtime)));
   }
 
-  private final String key;
+  private final TimerScheduler<Command> timers;
   private final InstanceRuntime runtime;
+  private final String key;
+  private final String app;
+  private final Path instanceDir;
+  private final Executor blocking;
+  private final InstanceOutput output;
+  // processes started for this supervisor and not yet seen gone; touched by start tasks too
+  private final Set<RunningProcess> owned = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private InstanceSupervisor(ActorContext<Command> ctx, String entityId, InstanceRuntime runtime) {
+  private Phase phase = Phase.IDLE;
+  private int gen;
+  private InstanceSpec desired; // the spec last read from the snapshot (null before the first)
+  private InstanceSpec attempted; // the spec of the last start attempt
+  private boolean backoffPending;
+  private boolean failed;
+  private Instant failedAt;
+  private AfterStop afterStop;
+  private boolean terminating;
+  private boolean countNextStart;
+  private final List<ActorRef<StatusReply<Done>>> restartWaiters = new ArrayList<>();
+
+  // the process, when phase is RUNNING or STOPPING
+  private RunningProcess process;
+  private LaunchPlan running;
+  private InstanceSpec runningSpec;
+  private Instant startedAt;
+  private String appliedConfig;
+
+  private boolean healthy;
+  private int healthFails;
+  private final List<ServiceRegistry.Register> registered = new ArrayList<>();
+
+  private int restarts;
+  private int exitsInARow;
+  private ExitStatus lastExit;
+  private String state = "stopped";
+  private String detail = "not started yet";
+  private Instant since = Instant.now();
+  private InstanceStatus lastPublished;
+
+  private InstanceSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, String entityId,
+      InstanceRuntime runtime) {
     super(ctx);
-    this.key = PinnedEntityIds.instanceKey(entityId);
+    this.timers = timers;
     this.runtime = runtime;
+    this.key = PinnedEntityIds.instanceKey(entityId);
+    String entityNode = PinnedEntityIds.node(entityId);
+    if (!entityNode.equals(runtime.node())) {
+      ctx.getLog().warn("supervisor {} runs on node {}: it follows its deployment file on this node", entityId,
+          runtime.node());
+    }
+    int hash = key.lastIndexOf('#');
+    this.app = hash > 0 ? key.substring(0, hash) : key;
+    this.instanceDir = runtime.dataDir().resolve("instances").resolve(key.replace('#', '-'));
+    this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    this.output = new InstanceOutput(runtime.dataDir().resolve("logs"), runtime.node(), app, key, runtime.logs());
   }
 
   @Override
   public Receive<Command> createReceive() {
-    // behaviour follows in the next commits; this commit fixes the protocol for the node agent
     return newReceiveBuilder()
+        .onMessage(Ensure.class, e -> onEnsure())
+        .onMessage(Stop.class, s -> onStop())
+        .onMessage(Restart.class, this::onRestart)
         .onMessage(GetStatus.class, g -> {
-          g.replyTo().tell(new InstanceStatus(key, null, null, null, null, runtime.node(), "stopped",
-              "not started yet", null, Map.of(), false, 0, null, null, null, null, Instant.now()));
+          g.replyTo().tell(status());
           return this;
         })
-        .onMessage(Stop.class, s -> Behaviors.stopped())
+        .onMessage(Started.class, this::onStarted)
+        .onMessage(StartFailed.class, this::onStartFailed)
+        .onMessage(Exited.class, this::onExited)
+        .onMessage(DrainOver.class, d -> {
+          if (d.gen() == gen && phase == Phase.STOPPING) stopProcess();
+          return this;
+        })
+        .onMessage(StopDone.class, this::onStopDone)
+        .onMessage(BackoffOver.class, this::onBackoffOver)
+        .onMessage(HealthTick.class, this::onHealthTick)
+        .onMessage(HealthResult.class, this::onHealthResult)
+        .onMessage(ConfigWritten.class, this::onConfigWritten)
+        .onSignal(PostStop.class, s -> onPostStop())
         .build();
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  private Behavior<Command> onEnsure() {
+    if (terminating) return this;
+    return reconcile();
+  }
+
+  private Behavior<Command> onStop() {
+    return terminate("stopping: asked to stop");
+  }
+
+  private Behavior<Command> onRestart(Restart r) {
+    if (terminating) {
+      r.replyTo().tell(StatusReply.error(where() + "is stopping, it cannot restart"));
+      return this;
+    }
+    restartWaiters.add(r.replyTo());
+    switch (phase) {
+      case STARTING, STOPPING -> {
+        // a start is in flight or follows the stop: the waiter hears of it
+      }
+      case RUNNING -> {
+        countNextStart = true;
+        beginStop(AfterStop.START, "stopping: restart requested");
+      }
+      case IDLE -> {
+        timers.cancel(BACKOFF_TIMER);
+        backoffPending = false;
+        countNextStart = true;
+        InstanceSpec want = readDesired();
+        if (want == null) {
+          failWaiters(where() + "is not in this node's snapshot, nothing to restart");
+          return terminate("stopping: the deployment is gone from this node's snapshot");
+        }
+        start(want);
+      }
+    }
+    return this;
+  }
+
+  /** The one decision: compare what runs with what the snapshot wants, and act on the difference. */
+  private Behavior<Command> reconcile() {
+    Snapshot snapshot = runtime.snapshot().get();
+    if (snapshot == null) return this; // no snapshot yet: keep whatever runs
+    Optional<InstanceSpec> read = onThisNode(snapshot);
+    if (read.isEmpty()) return terminate("stopping: the deployment is gone from this node's snapshot");
+    InstanceSpec want = read.get();
+    desired = want;
+    switch (phase) {
+      case STARTING, STOPPING -> {
+        // the start in flight (or the one after the stop) re-reconciles with the latest spec
+      }
+      case IDLE -> {
+        if (backoffPending) {
+          if (!want.equals(attempted)) {
+            timers.cancel(BACKOFF_TIMER);
+            backoffPending = false;
+            start(want);
+          }
+        } else if (failed) {
+          if (!want.equals(attempted) || !Instant.now().isBefore(failedAt.plus(runtime.timing().failedRetry()))) {
+            start(want);
+          }
+        } else {
+          start(want);
+        }
+      }
+      case RUNNING -> reconcileRunning(want);
+    }
+    publish();
+    return this;
+  }
+
+  private void reconcileRunning(InstanceSpec want) {
+    LaunchPlan plan;
+    try {
+      plan = plan(want);
+    } catch (UnknownVariableException e) {
+      // the running process is the last good state: keep it, say why the new spec is not applied
+      detail = e.getMessage() + "; still running " + runningSpec.id();
+      return;
+    }
+    if (!plan.launch().equals(running.launch())) {
+      beginStop(AfterStop.START, "stopping: replacing " + runningSpec.id() + " with " + want.id()
+          + " (" + differences(running.launch(), plan.launch()) + ")");
+      return;
+    }
+    runningSpec = want;
+    if (plan.configVersion() != null && !plan.configVersion().equals(appliedConfig)) {
+      appliedConfig = plan.configVersion(); // the write in flight; a failed one resets it
+      int g = gen;
+      getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
+        try {
+          AtomicFiles.write(plan.configFile(), plan.config());
+          return null;
+        } catch (IOException e) {
+          return e.getMessage();
+        }
+      }, blocking), (error, t) -> new ConfigWritten(g, plan, t != null ? t.toString() : error));
+    }
+  }
+
+  private Behavior<Command> onConfigWritten(ConfigWritten w) {
+    if (w.gen() != gen || phase != Phase.RUNNING) return this;
+    if (w.error() != null) {
+      appliedConfig = null; // retried on the next Ensure
+      detail = where() + "cannot write config file " + w.plan().configFile() + " (" + w.error()
+          + "); check that " + instanceDir + " is writable";
+      publish();
+      return this;
+    }
+    switch (w.plan().onChange()) {
+      case RELOAD -> {
+        process.signal(Signal.HUP);
+        detail = "config " + w.plan().configVersion() + " written, HUP sent";
+      }
+      case RESTART -> {
+        countNextStart = true;
+        beginStop(AfterStop.START, "stopping: restart for config " + w.plan().configVersion());
+      }
+      case NONE -> detail = "config " + w.plan().configVersion() + " written";
+    }
+    publish();
+    return this;
+  }
+
+  // ---------------------------------------------------------------- start
+
+  private void start(InstanceSpec want) {
+    gen++;
+    attempted = want;
+    desired = want;
+    failed = false;
+    backoffPending = false;
+    phase = Phase.STARTING;
+    setState("fetching", "fetching artifact " + want.spec().image() + " " + want.spec().version());
+    LaunchPlan plan;
+    try {
+      plan = plan(want);
+    } catch (UnknownVariableException e) {
+      fail(e.getMessage());
+      publish();
+      return;
+    }
+    int g = gen;
+    CompletableFuture<Command> task = CompletableFuture.supplyAsync(() -> launch(g, want, plan), blocking);
+    getContext().pipeToSelf(task, (msg, t) -> t == null ? msg
+        : new StartFailed(g, where(want) + "cannot start: " + t));
+    publish();
+  }
+
+  /** Runs on the blocking dispatcher: fetch, check, write the config, open the log, start. */
+  private Command launch(int g, InstanceSpec want, LaunchPlan plan) {
+    String image = want.spec().image();
+    String version = want.spec().version();
+    try {
+      Path artifact = runtime.artifacts().fetch(image, version);
+      if (want.spec().command().equals(AppSpec.DEFAULT_COMMAND)) {
+        ArtifactStore.requireStartScript(artifact, image, version);
+      }
+      Files.createDirectories(instanceDir);
+      if (plan.configFile() != null) AtomicFiles.write(plan.configFile(), plan.config());
+      output.open();
+      ProcessSpec spec = new ProcessSpec(instanceDir, resolve(plan.launch().command(), artifact),
+          plan.launch().env(), output, limits(plan.launch().limits()), Optional.ofNullable(plan.launch().runAsUser()));
+      RunningProcess p = runtime.driver().start(spec);
+      owned.add(p);
+      p.onExit().whenComplete((s, t) -> owned.remove(p));
+      // checked after adding: either PostStop sees p in owned, or this sees closed (or both)
+      if (closed.get()) p.stop(runtime.timing().stopGrace());
+      return new Started(g, p, plan, want);
+    } catch (ArtifactException e) {
+      return new StartFailed(g, where(want) + e.getMessage());
+    } catch (ProcessStartException e) {
+      return new StartFailed(g, where(want) + e.getMessage());
+    } catch (IOException e) {
+      return new StartFailed(g, where(want) + "cannot prepare " + instanceDir + " (" + e.getMessage()
+          + "); check that the node's data dir is writable");
+    }
+  }
+
+  private Behavior<Command> onStarted(Started s) {
+    if (s.gen() != gen || phase != Phase.STARTING) {
+      // superseded while starting (cannot happen while the actor lives, kept for safety)
+      s.process().stop(runtime.timing().stopGrace());
+      return this;
+    }
+    phase = Phase.RUNNING;
+    process = s.process();
+    running = s.plan();
+    runningSpec = s.spec();
+    appliedConfig = s.plan().configVersion();
+    startedAt = Instant.now();
+    healthy = false;
+    healthFails = 0;
+    if (countNextStart) restarts++;
+    countNextStart = false;
+    int g = gen;
+    getContext().pipeToSelf(process.onExit(), (status, t) -> new Exited(g, status != null ? status
+        : new ExitStatus.Exited(-1)));
+    for (ActorRef<StatusReply<Done>> w : restartWaiters) w.tell(StatusReply.ack());
+    restartWaiters.clear();
+    HealthSpec health = runningSpec.health();
+    if (health == null) {
+      setState("running", "started, pid " + process.pid() + " (no health check)");
+      becomeHealthy();
+    } else {
+      setState("starting", "started, pid " + process.pid() + ", waiting for the first healthy check");
+      timers.startSingleTimer(HEALTH_TIMER, new HealthTick(g), Duration.ZERO);
+    }
+    // the snapshot may have moved on while this start was in flight
+    return reconcile();
+  }
+
+  private Behavior<Command> onStartFailed(StartFailed f) {
+    if (f.gen() != gen || phase != Phase.STARTING) return this;
+    fail(f.detail());
+    publish();
+    return this;
+  }
+
+  private void fail(String why) {
+    phase = Phase.IDLE;
+    failed = true;
+    failedAt = Instant.now();
+    countNextStart = false;
+    getContext().getLog().warn("{}", why);
+    setState("failed", why + " (retried in " + human(runtime.timing().failedRetry())
+        + " or as soon as the repo changes)");
+    failWaiters(why);
+  }
+
+  // ---------------------------------------------------------------- exit and back-off
+
+  private Behavior<Command> onExited(Exited e) {
+    if (e.gen() != gen || phase != Phase.RUNNING) return this; // a stop we asked for, or an old process
+    Duration ran = Duration.between(startedAt, Instant.now());
+    clearProcess(e.status());
+    exitsInARow = ran.compareTo(runtime.timing().stableAfter()) >= 0 ? 1 : exitsInARow + 1;
+    Duration wait = runtime.timing().backoff(exitsInARow);
+    phase = Phase.IDLE;
+    backoffPending = true;
+    countNextStart = true;
+    timers.startSingleTimer(BACKOFF_TIMER, new BackoffOver(gen), wait);
+    setState("backoff", e.status() + " after " + human(ran) + "; restarting in " + human(wait));
+    publish();
+    return this;
+  }
+
+  private Behavior<Command> onBackoffOver(BackoffOver b) {
+    if (b.gen() != gen || !backoffPending || terminating) return this;
+    backoffPending = false;
+    return reconcile();
+  }
+
+  // ---------------------------------------------------------------- health
+
+  private Behavior<Command> onHealthTick(HealthTick t) {
+    if (t.gen() != gen || phase != Phase.RUNNING) return this;
+    HealthSpec h = runningSpec.health();
+    if (h == null) return this;
+    ProvidedPort port = runningSpec.ports().get(h.port());
+    if (port == null) return this; // validation guarantees it; a spec without it has no check
+    String host = runtime.advertiseHost();
+    int g = gen;
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> HealthProbe.check(host, port.port(), h.http(),
+        h.timeout()), blocking), (failure, ex) -> new HealthResult(g, ex != null ? ex.toString() : failure));
+    return this;
+  }
+
+  private Behavior<Command> onHealthResult(HealthResult r) {
+    if (r.gen() != gen || phase != Phase.RUNNING) return this;
+    HealthSpec h = runningSpec.health();
+    if (h == null) return this;
+    if (r.failure() == null) {
+      healthFails = 0;
+      if (!healthy) {
+        becomeHealthy();
+        setState("running", "healthy, pid " + process.pid());
+      }
+    } else if (healthy) {
+      healthFails++;
+      if (healthFails >= runtime.timing().healthFalls()) {
+        deregisterAll();
+        healthy = false;
+        setState("unhealthy", r.failure() + " (" + healthFails + " checks in a row); endpoints deregistered");
+      }
+    } else if (state.equals("starting")) {
+      detail = "pid " + process.pid() + ", not healthy yet: " + r.failure();
+    } else {
+      detail = r.failure();
+    }
+    Duration next = healthy || state.equals("unhealthy") ? h.interval()
+        : (h.interval().compareTo(STARTUP_CHECK) < 0 ? h.interval() : STARTUP_CHECK);
+    timers.startSingleTimer(HEALTH_TIMER, new HealthTick(gen), next);
+    publish();
+    return this;
+  }
+
+  private void becomeHealthy() {
+    healthy = true;
+    healthFails = 0;
+    for (ProvidedPort p : runningSpec.ports().values()) {
+      ServiceRegistry.Register reg = new ServiceRegistry.Register(app + ":" + p.declared(),
+          runtime.advertiseHost() + ":" + p.port(), runtime.node());
+      registered.add(reg);
+      runtime.registry().tell(reg);
+    }
+  }
+
+  private void deregisterAll() {
+    for (ServiceRegistry.Register r : registered) {
+      runtime.registry().tell(new ServiceRegistry.Deregister(r.service(), r.endpoint(), r.node()));
+    }
+    registered.clear();
+  }
+
+  // ---------------------------------------------------------------- stop
+
+  private Behavior<Command> terminate(String why) {
+    terminating = true;
+    timers.cancel(BACKOFF_TIMER);
+    backoffPending = false;
+    failWaiters(where() + "was stopped");
+    switch (phase) {
+      case RUNNING -> {
+        beginStop(AfterStop.TERMINATE, why);
+        return this;
+      }
+      case STOPPING -> {
+        afterStop = AfterStop.TERMINATE;
+        return this;
+      }
+      default -> {
+        // nothing runs; a start in flight is stopped by PostStop through `closed`
+        gen++;
+        phase = Phase.IDLE;
+        setState("stopped", why.replaceFirst("^stopping: ", ""));
+        publish();
+        return Behaviors.stopped();
+      }
+    }
+  }
+
+  /** Deregister first, so proxies stop choosing the endpoint, then drain, then stop the group. */
+  private void beginStop(AfterStop then, String why) {
+    phase = Phase.STOPPING;
+    afterStop = then;
+    timers.cancel(HEALTH_TIMER);
+    deregisterAll();
+    healthy = false;
+    setState("stopping", why);
+    Duration drain = runtime.timing().drain();
+    if (drain.isZero() || drain.isNegative()) {
+      stopProcess();
+    } else {
+      timers.startSingleTimer(DRAIN_TIMER, new DrainOver(gen), drain);
+    }
+    publish();
+  }
+
+  private void stopProcess() {
+    int g = gen;
+    getContext().pipeToSelf(process.stop(runtime.timing().stopGrace()), (status, t) -> new StopDone(g,
+        status != null ? status : new ExitStatus.Exited(-1)));
+  }
+
+  private Behavior<Command> onStopDone(StopDone d) {
+    if (d.gen() != gen || phase != Phase.STOPPING) return this;
+    clearProcess(d.status());
+    phase = Phase.IDLE;
+    if (afterStop == AfterStop.TERMINATE) {
+      setState("stopped", "stopped (" + d.status() + ")");
+      publish();
+      return Behaviors.stopped();
+    }
+    return reconcile();
+  }
+
+  private void clearProcess(ExitStatus status) {
+    timers.cancel(HEALTH_TIMER);
+    deregisterAll();
+    healthy = false;
+    lastExit = status;
+    owned.remove(process);
+    process = null;
+    startedAt = null;
+  }
+
+  private Behavior<Command> onPostStop() {
+    closed.set(true);
+    deregisterAll();
+    failWaiters(where() + "was stopped");
+    // last resort: a failure or a stop without Stop (system shutdown) must not leave a process
+    List<CompletableFuture<?>> stops = new ArrayList<>();
+    for (RunningProcess p : owned) {
+      getContext().getLog().warn("{}stopping left-over process {} as the supervisor stops", where(), p.pid());
+      stops.add(p.stop(runtime.timing().stopGrace()).toCompletableFuture());
+    }
+    CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> output.close());
+    return this;
+  }
+
+  // ---------------------------------------------------------------- status
+
+  private void setState(String newState, String newDetail) {
+    if (!newState.equals(state)) since = Instant.now();
+    state = newState;
+    detail = newDetail;
+  }
+
+  private InstanceStatus status() {
+    InstanceSpec shown = runningSpec != null && process != null ? runningSpec : desired;
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    if (shown != null) shown.ports().values().forEach(p -> ports.put(p.name(), p.port()));
+    Integer exitCode = lastExit == null ? null
+        : lastExit instanceof ExitStatus.Exited x ? x.code() : 128 + ((ExitStatus.Killed) lastExit).signal();
+    return new InstanceStatus(key, shown == null ? null : shown.id(), app,
+        shown == null ? null : shown.spec().image(), shown == null ? null : shown.spec().version(), runtime.node(),
+        state, detail, process == null ? null : process.pid(), ports, healthy, restarts, startedAt, exitCode,
+        lastExit == null ? null : lastExit.toString(), process == null ? null : appliedConfig, since);
+  }
+
+  /** Publishes the status on the local event stream when it differs from the last one published. */
+  private void publish() {
+    InstanceStatus s = status();
+    if (!s.equals(lastPublished)) {
+      lastPublished = s;
+      getContext().getSystem().eventStream().tell(new EventStream.Publish<>(s));
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** The spec of this instance in snapshot if it is deployed on this node. */
+  private Optional<InstanceSpec> onThisNode(Snapshot snapshot) {
+    return snapshot.instance(key).filter(i -> i.node().equals(runtime.node()));
+  }
+
+  /** The spec to restart with: the snapshot's, or the last one seen when there is no snapshot yet. */
+  private InstanceSpec readDesired() {
+    Snapshot snapshot = runtime.snapshot().get();
+    return snapshot == null ? desired : onThisNode(snapshot).orElse(null);
+  }
+
+  private LaunchPlan plan(InstanceSpec spec) throws UnknownVariableException {
+    return LaunchPlan.of(spec, instanceDir, runtime.nodeEnv(), runtime.runAsUser());
+  }
+
+  private void failWaiters(String why) {
+    for (ActorRef<StatusReply<Done>> w : restartWaiters) w.tell(StatusReply.error(why));
+    restartWaiters.clear();
+  }
+
+  private String where() {
+    InstanceSpec s = desired != null ? desired : attempted;
+    return s != null ? LaunchPlan.where(s) : "instance " + key + ": ";
+  }
+
+  private static String where(InstanceSpec s) {
+    return LaunchPlan.where(s);
+  }
+
+  /** command[0] with a slash but relative is a path inside the artifact; everything else is passed as is. */
+  static List<String> resolve(List<String> command, Path artifactDir) {
+    List<String> out = new ArrayList<>(command);
+    String first = out.get(0);
+    if (first.contains("/") && !Path.of(first).isAbsolute()) out.set(0, artifactDir.resolve(first).toString());
+    return out;
+  }
+
+  private static Limits limits(LimitsSpec l) {
+    return new Limits(l.memory() == null ? OptionalLong.empty() : OptionalLong.of(l.memory()),
+        l.processes() == null ? OptionalInt.empty() : OptionalInt.of(l.processes()));
+  }
+
+  private static String differences(LaunchPlan.Launch a, LaunchPlan.Launch b) {
+    List<String> d = new ArrayList<>();
+    if (!a.image().equals(b.image())) d.add("image");
+    if (!a.version().equals(b.version())) d.add("version");
+    if (!a.command().equals(b.command())) d.add("command");
+    if (!a.env().equals(b.env())) d.add("env");
+    if (!a.ports().equals(b.ports())) d.add("ports");
+    if (!a.limits().equals(b.limits())) d.add("limits");
+    if (!java.util.Objects.equals(a.runAsUser(), b.runAsUser())) d.add("user");
+    if (!java.util.Objects.equals(a.configPath(), b.configPath())) d.add("config path");
+    return String.join(", ", d) + " changed";
+  }
+
+  static String human(Duration d) {
+    long ms = d.toMillis();
+    if (ms < 1000) return ms + " ms";
+    if (ms < 60_000) return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+    return (ms / 1000) + " s";
   }
 }

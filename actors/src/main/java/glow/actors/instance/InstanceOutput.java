@@ -1,0 +1,78 @@
+package glow.actors.instance;
+
+import glow.actors.logs.InstanceLogFile;
+import glow.actors.logs.LogLine;
+import glow.actors.logs.NodeLogHub;
+import glow.actors.process.OutputLine;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the output lines of one instance's processes go: its log file and the node's log hub; one
+ * per supervisor, shared by its successive processes. Thread-safe (process reader threads call
+ * {@link #accept}).
+ *
+ * <p>Lines carry the instance key ({@code web#1}) as their instance, so one file and one filter
+ * follow an instance across versions.
+ */
+final class InstanceOutput implements Consumer<OutputLine> {
+  /** A log file is rotated at this size, in bytes. */
+  static final long MAX_BYTES = 10L * 1024 * 1024;
+  /** Rotated files kept besides the current one. */
+  static final int KEEP = 3;
+
+  private static final Logger log = LoggerFactory.getLogger(InstanceOutput.class);
+
+  private final Path dir;
+  private final String node;
+  private final String app;
+  private final String key;
+  private final NodeLogHub hub;
+  private InstanceLogFile file;
+  private boolean closed;
+  private boolean writeFailedReported;
+
+  InstanceOutput(Path dir, String node, String app, String key, NodeLogHub hub) {
+    this.dir = dir;
+    this.node = node;
+    this.app = app;
+    this.key = key;
+    this.hub = hub;
+  }
+
+  /** Opens the log file if it is not open yet (blocking I/O: call it off the actor). */
+  synchronized void open() throws IOException {
+    if (file == null && !closed) file = new InstanceLogFile(dir, node, app, key, MAX_BYTES, KEEP);
+  }
+
+  @Override
+  public void accept(OutputLine l) {
+    LogLine line = new LogLine(l.at(), node, app, key, l.stream(), l.text());
+    synchronized (this) {
+      if (file != null) {
+        try {
+          file.append(line);
+        } catch (IOException e) {
+          // a full disk must not stop the process or the live stream; say it once per supervisor
+          if (!writeFailedReported) log.warn("cannot write the log of instance {}: {}", key, e.getMessage());
+          writeFailedReported = true;
+        }
+      }
+    }
+    hub.publish(line);
+  }
+
+  synchronized void close() {
+    closed = true;
+    if (file == null) return;
+    try {
+      file.close();
+    } catch (IOException e) {
+      log.warn("cannot close the log of instance {}: {}", key, e.getMessage());
+    }
+    file = null;
+  }
+}
