@@ -34,6 +34,14 @@ public final class ProxyBinding {
     return listener.active();
   }
 
+  /**
+   * Completes when the listening port is released, once {@link #drain} or {@link #unbind} has
+   * started (open connections may still run): the port can then be bound again.
+   */
+  public CompletionStage<Done> whenUnbound() {
+    return binding.whenUnbound();
+  }
+
   public String listenerName() {
     return listener.settings.name();
   }

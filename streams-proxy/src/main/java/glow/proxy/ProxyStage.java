@@ -162,7 +162,10 @@ final class ProxyStage extends GraphStage<FlowShape<ByteString, ByteString>> {
       metrics.connectTime.record(System.nanoTime() - attempt.startNanos);
       metrics.opened();
       current.succeeded(target);
-      sniffer = Sniffers.forConnection(metrics.tags);
+      // A final 5xx counts like a failed connect towards ejecting the endpoint that answered it.
+      Upstream upstream = current;
+      Endpoint answered = target.endpoint();
+      sniffer = Sniffers.forConnection(metrics.tags, (tags, status) -> upstream.reportFailure(answered));
       if (downstreamDone) attempt.toUpstream.complete();
     }
 

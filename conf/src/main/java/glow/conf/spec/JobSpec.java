@@ -64,10 +64,10 @@ public record JobSpec(String name, String app, String node, String schedule, Zon
       } catch (IllegalArgumentException e) {
         if (schedule.startsWith("@")) {
           m.ctx().error(m.node("schedule"), "schedule", "nicknames like " + schedule + " are not supported, write 5 fields, e.g. \"0 0 * * *\" for daily");
-          return new JobSpec(name, app, node, schedule, null, null, null, null, false, 20);
+        } else {
+          m.ctx().error(m.node("schedule"), "schedule", "cannot read \"" + schedule + "\" as 5-field unix cron (minute hour day month weekday), "
+              + clean(e.getMessage()));
         }
-        m.ctx().error(m.node("schedule"), "schedule", "cannot read \"" + schedule + "\" as 5-field unix cron (minute hour day month weekday), "
-            + clean(e.getMessage()));
       }
     }
     ZoneId zone = null;

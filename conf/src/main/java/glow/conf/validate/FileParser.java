@@ -60,16 +60,10 @@ public final class FileParser {
     return new ParsedFile(path, kind, text, spec, ctx.positions(), problems);
   }
 
-  /** Parses every YAML file of a tree (path to text). */
+  /** Parses every YAML file of a tree (path to text), in path order; files are independent, so in parallel. */
   public static List<ParsedFile> parseAll(Map<String, String> files) {
-    List<ParsedFile> out = new ArrayList<>();
-    files.forEach((path, text) -> {
-      ParsedFile p = parse(path, text);
-      if (p != null) {
-        out.add(p);
-      }
-    });
-    return out;
+    return files.entrySet().stream().map(e -> parse(e.getKey(), e.getValue()))
+        .filter(java.util.Objects::nonNull).toList();
   }
 
   static Positions noPositions(String path) {

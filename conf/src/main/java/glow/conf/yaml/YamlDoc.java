@@ -17,16 +17,21 @@ import org.yaml.snakeyaml.nodes.Node;
  * mapper ({@link YMap}) report every problem of a file at once with file:line:column.
  */
 public final class YamlDoc {
+  // a Yaml instance is costly to build and not thread-safe: one per thread, reused (compose keeps no state between calls)
+  private static final ThreadLocal<Yaml> YAML = ThreadLocal.withInitial(() -> {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowRecursiveKeys(false);
+    options.setMaxAliasesForCollections(50); // billion-laughs guard
+    return new Yaml(options);
+  });
+
   private YamlDoc() {}
 
   /** The top-level mapping of {@code text}, or null after adding a problem to {@code ctx}. */
   public static YMap parse(Ctx ctx, String text, String what) {
     Node root;
     try {
-      LoaderOptions options = new LoaderOptions();
-      options.setAllowRecursiveKeys(false);
-      options.setMaxAliasesForCollections(50); // billion-laughs guard
-      root = new Yaml(options).compose(new StringReader(text));
+      root = YAML.get().compose(new StringReader(text));
     } catch (MarkedYAMLException e) {
       Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String msg = "yaml syntax error: " + clean(e.getProblem() != null ? e.getProblem() : e.getMessage());

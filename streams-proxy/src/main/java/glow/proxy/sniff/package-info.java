@@ -18,6 +18,9 @@
  *
  * <p>The 5xx hook: {@link glow.proxy.sniff.ServerErrorListener}, passed to
  * {@code Sniffers.forConnection(tags, listener)}, hears every final 5xx response with the
- * connection's tags, so the core can eject {@code tags.endpoint()}.
+ * connection's tags, so the core can eject {@code tags.endpoint()}. {@code ProxyStage} passes one
+ * that calls {@code Upstream.reportFailure} for the endpoint that answered. Note: a successful
+ * connect resets the endpoint's consecutive failures, so 5xx answers only eject an endpoint when
+ * enough of them come without a new connect in between (keep-alive clients).
  */
 package glow.proxy.sniff;

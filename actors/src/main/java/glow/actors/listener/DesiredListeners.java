@@ -1,0 +1,57 @@
+package glow.actors.listener;
+
+import glow.conf.snapshot.InstanceSpec;
+import glow.conf.snapshot.ResolvedRequire;
+import glow.conf.snapshot.ServiceEntry;
+import glow.conf.snapshot.Snapshot;
+import glow.conf.spec.Protocol;
+import glow.proxy.UpstreamSettings;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The listeners one node should have for one snapshot: a pure function, no instances. One listener
+ * per local port, shared by every instance on the node that requires it.
+ */
+public final class DesiredListeners {
+  private DesiredListeners() {}
+
+  /** One wanted listener and the instance ids that need it (sorted; for messages and the API). */
+  public record Desired(ListenerSpec spec, List<String> neededBy) {}
+
+  /**
+   * The listeners the instances of {@code node} require, by local port. Validation allows two
+   * instances on a node to share a port only with the same mapping; should two still differ, the
+   * first instance (by key) wins and {@code warn} hears of the other.
+   */
+  public static SortedMap<Integer, Desired> of(Snapshot snapshot, String node, UpstreamSettings base,
+                                               Consumer<String> warn) {
+    SortedMap<Integer, ListenerSpec> specs = new TreeMap<>();
+    SortedMap<Integer, List<String>> users = new TreeMap<>();
+    for (InstanceSpec i : snapshot.instancesOn(node)) {
+      for (ResolvedRequire r : i.requires()) {
+        ServiceEntry entry = snapshot.services().get(r.service());
+        Protocol protocol = entry == null ? Protocol.TCP : entry.protocol();
+        ListenerSpec spec = ListenerSpec.of(r, protocol, base);
+        ListenerSpec before = specs.putIfAbsent(r.local(), spec);
+        if (before != null && !before.equals(spec)) {
+          warn.accept("node " + node + ": local port " + r.local() + " of " + i.id() + " wants " + spec
+              + " but " + users.get(r.local()) + " already use it for " + before + "; keeping the first");
+          continue;
+        }
+        users.computeIfAbsent(r.local(), p -> new ArrayList<>()).add(i.id());
+      }
+    }
+    SortedMap<Integer, Desired> out = new TreeMap<>();
+    specs.forEach((port, spec) -> {
+      List<String> ids = new ArrayList<>(users.get(port));
+      Collections.sort(ids);
+      out.put(port, new Desired(spec, List.copyOf(ids)));
+    });
+    return out;
+  }
+}

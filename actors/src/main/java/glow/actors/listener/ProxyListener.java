@@ -1,0 +1,243 @@
+package glow.actors.listener;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import glow.conf.spec.Protocol;
+import glow.proxy.Endpoint;
+import glow.proxy.EndpointState;
+import glow.proxy.ListenerSettings;
+import glow.proxy.ProxyBinding;
+import glow.proxy.TcpProxy;
+import glow.proxy.Upstream;
+import glow.proxy.udp.UdpProxy;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Owns the binding of one loopback port (a streams-proxy TCP listener, or a UDP proxy for a UDP
+ * service) that forwards to a primary upstream and an optional fallback; one per local port a
+ * node's instances require, a child of {@link Listeners}.
+ *
+ * <p>A failed bind (the port is taken by something else) is logged with the port, the service and
+ * the instances that need it, shown by {@link GetStatus}, and retried with back-off; it never
+ * stops the node. {@link Drain} stops accepting at once, tells the asker when the port is free (so
+ * a replacing listener can bind), lets open connections finish within the drain grace, then stops.
+ */
+public final class ProxyListener extends AbstractBehavior<ProxyListener.Command> {
+  public sealed interface Command {}
+
+  /** Stop accepting; {@code replyTo} hears {@link Released} once the port is free; then drain and stop. */
+  public record Drain(ActorRef<Released> replyTo) implements Command {}
+
+  /** The port of {@code listener} is free again (its open connections may still be draining). */
+  public record Released(int port, ActorRef<Command> listener) {}
+
+  /** The instances that need this listener changed (used in messages and the status). */
+  public record NeededBy(List<String> instances) implements Command {}
+
+  public record GetStatus(ActorRef<ListenerStatus> replyTo) implements Command {}
+
+  private record Bound(ProxyBinding binding) implements Command {}
+
+  private record BindFailed(Throwable cause) implements Command {}
+
+  private enum RetryBind implements Command { INSTANCE }
+
+  private enum PortFree implements Command { INSTANCE }
+
+  private enum Drained implements Command { INSTANCE }
+
+  /** The UDP proxy has no client address when it asks for an endpoint: client-hash sees this one. */
+  private static final InetSocketAddress NO_CLIENT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+  public static Behavior<Command> create(ListenerSpec spec, List<String> neededBy, Upstream primary,
+                                         Upstream fallbackOrNull, ListenersSettings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new ProxyListener(ctx, timers, spec, neededBy, primary, fallbackOrNull, settings)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final ListenerSpec spec;
+  private final Upstream primary;
+  private final Upstream fallback;
+  private final ListenersSettings settings;
+  private final String name;
+  private List<String> neededBy;
+  private ProxyBinding tcp;
+  private UdpProxy udp;
+  private boolean binding; // a TCP bind is in flight
+  private int failures; // failed binds in a row
+  private String error;
+  private ActorRef<Released> drainReplyTo; // non-null once draining
+
+  private ProxyListener(ActorContext<Command> ctx, TimerScheduler<Command> timers, ListenerSpec spec,
+                        List<String> neededBy, Upstream primary, Upstream fallback, ListenersSettings settings) {
+    super(ctx);
+    this.timers = timers;
+    this.spec = spec;
+    this.neededBy = neededBy;
+    this.primary = primary;
+    this.fallback = fallback;
+    this.settings = settings;
+    this.name = spec.name(settings.host());
+    bind();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Bound.class, this::onBound)
+        .onMessage(BindFailed.class, f -> onBindFailed(f.cause()))
+        .onMessage(RetryBind.class, r -> {
+          if (drainReplyTo == null) bind();
+          return this;
+        })
+        .onMessage(NeededBy.class, n -> {
+          neededBy = n.instances();
+          return this;
+        })
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(Drain.class, this::onDrain)
+        .onMessage(PortFree.class, p -> {
+          drainReplyTo.tell(new Released(spec.port(), getContext().getSelf()));
+          return this;
+        })
+        .onMessage(Drained.class, d -> {
+          tcp = null;
+          return Behaviors.stopped();
+        })
+        .onSignal(PostStop.class, s -> {
+          // stopped without a drain (node shutdown, parent stopped): close what is open now
+          if (tcp != null) tcp.unbind();
+          if (udp != null) udp.close();
+          return this;
+        })
+        .build();
+  }
+
+  private void bind() {
+    if (spec.protocol() == Protocol.UDP) {
+      bindUdp();
+      return;
+    }
+    ListenerSettings ls = new ListenerSettings(name, settings.host(), spec.port(), settings.idleTimeout(),
+        settings.maxConnections(), settings.drainGrace(), 1024);
+    binding = true;
+    try {
+      getContext().pipeToSelf(TcpProxy.bind(getContext().getSystem(), ls, primary, fallback),
+          (b, failure) -> failure == null ? new Bound(b) : new BindFailed(failure));
+    } catch (RuntimeException e) {
+      getContext().getSelf().tell(new BindFailed(e));
+    }
+  }
+
+  private void bindUdp() {
+    UdpProxy.Settings us = new UdpProxy.Settings(name, spec.service().toString(),
+        new InetSocketAddress(settings.host(), spec.port()), settings.udpIdleTimeout(), settings.udpMaxSessions());
+    try {
+      udp = UdpProxy.start(us, chooser(primary, fallback));
+      bound(udp.localAddress());
+    } catch (IOException | RuntimeException e) {
+      onBindFailed(e);
+    }
+  }
+
+  private Behavior<Command> onBound(Bound b) {
+    binding = false;
+    tcp = b.binding();
+    if (drainReplyTo != null) return startDrain(); // removed while the bind was in flight
+    bound(tcp.localAddress());
+    return this;
+  }
+
+  private void bound(InetSocketAddress address) {
+    if (failures > 0) getContext().getLog().info("listener {} for {} is bound after {} failed attempt(s)", name, spec.service(), failures);
+    else getContext().getLog().info("listener {} for {} is bound ({})", name, spec.service(), spec);
+    failures = 0;
+    error = null;
+  }
+
+  private Behavior<Command> onBindFailed(Throwable cause) {
+    binding = false;
+    if (drainReplyTo != null) return releasedAndStop();
+    failures++;
+    Duration wait = settings.bindRetryAfter(failures);
+    Throwable root = cause;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    String reason = String.valueOf(root.getMessage()); // e.g. "Address already in use"
+    error = "cannot bind " + name + " (" + spec.protocol() + ") for " + spec.service() + ", needed by "
+        + String.join(", ", neededBy) + ": " + reason + "; is another program using port " + spec.port()
+        + "? retrying in " + wait.toMillis() + " ms";
+    getContext().getLog().warn(error);
+    timers.startSingleTimer(RetryBind.INSTANCE, wait);
+    return this;
+  }
+
+  private Behavior<Command> onDrain(Drain d) {
+    if (drainReplyTo != null) return this;
+    drainReplyTo = d.replyTo();
+    timers.cancelAll();
+    if (tcp != null) return startDrain();
+    if (udp != null) {
+      udp.close(); // datagrams have no connection to finish
+      udp = null;
+      return releasedAndStop();
+    }
+    if (binding) return this; // onBound or onBindFailed finishes the drain
+    return releasedAndStop();
+  }
+
+  private Behavior<Command> startDrain() {
+    getContext().getLog().info("listener {} for {} draining {} connection(s) for up to {}", name, spec.service(),
+        tcp.activeConnections(), settings.drainGrace());
+    getContext().pipeToSelf(tcp.whenUnbound(), (d, e) -> PortFree.INSTANCE);
+    getContext().pipeToSelf(tcp.drain(settings.drainGrace()), (d, e) -> Drained.INSTANCE);
+    return this;
+  }
+
+  private Behavior<Command> releasedAndStop() {
+    drainReplyTo.tell(new Released(spec.port(), getContext().getSelf()));
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus g) {
+    String address = null;
+    int active = 0;
+    if (tcp != null) {
+      address = tcp.localAddress().getAddress().getHostAddress() + ":" + tcp.localAddress().getPort();
+      active = tcp.activeConnections();
+    } else if (udp != null) {
+      address = udp.localAddress().getAddress().getHostAddress() + ":" + udp.localAddress().getPort();
+      active = udp.activeSessions();
+    }
+    String shown = drainReplyTo != null ? "draining" : address == null && error == null ? "binding" : error;
+    g.replyTo().tell(ListenerStatus.of(settings.host(), spec, neededBy, drainReplyTo != null ? null : address,
+        shown, active, primary, fallback));
+    return this;
+  }
+
+  /** The UDP proxy's endpoint source: the primary's balancer over its available endpoints, else the fallback's. */
+  static Supplier<InetSocketAddress> chooser(Upstream primary, Upstream fallback) {
+    return () -> {
+      InetSocketAddress a = choose(primary);
+      return a != null || fallback == null ? a : choose(fallback);
+    };
+  }
+
+  private static InetSocketAddress choose(Upstream u) {
+    List<EndpointState> available = u.pool().available();
+    if (available.isEmpty()) return null;
+    Endpoint e = u.balancer().choose(available, NO_CLIENT).endpoint();
+    return new InetSocketAddress(e.host(), e.port()); // once per new UDP session, not per datagram
+  }
+}
