@@ -11,6 +11,8 @@ import glow.actors.cluster.Sharding;
 import glow.actors.instance.InstanceRuntime;
 import glow.actors.instance.InstanceSupervisor;
 import glow.actors.instance.SupervisorTiming;
+import glow.actors.listener.Listeners;
+import glow.actors.listener.ListenersSettings;
 import glow.actors.logs.NodeLogHub;
 import glow.actors.process.ProcessDriver;
 import glow.actors.repo.RepoSources;
@@ -31,13 +33,14 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class NodeServices implements GlowNode.Extras {
   /** The OS-facing parts every supervisor shares, and their timings. */
   public record Parts(ProcessDriver driver, ArtifactStore artifacts, NodeLogHub logs, SupervisorTiming timing,
-      Map<String, String> nodeEnv) {}
+      ListenersSettings listeners, Map<String, String> nodeEnv) {}
 
   private final Parts parts;
   private final AtomicReference<Snapshot> current = new AtomicReference<>();
   private volatile ActorRef<RepoSync.Command> sync;
   private volatile ActorRef<NodeAgent.Command> agent;
   private volatile ActorRef<Topic.Command<RepoUpdate>> topic;
+  private volatile ActorRef<Listeners.Command> listeners;
 
   public NodeServices(Parts parts) {
     this.parts = parts;
@@ -54,7 +57,11 @@ public final class NodeServices implements GlowNode.Extras {
     InstanceSupervisors<InstanceSupervisor.Command> supervisors = Sharding.initInstanceSupervisors(node.system(),
         InstanceSupervisor.Command.class, ctx -> InstanceSupervisor.create(ctx.getEntityId(), runtime),
         new InstanceSupervisor.Stop());
-    NodeAgent.Wiring wiring = new NodeAgent.Wiring(s.name(), current, supervisors, topic, sync, snapshot -> {},
+    ActorRef<Listeners.Command> proxies = guardian.spawn(Behaviors.supervise(
+        Listeners.create(s.name(), node.registry(), parts.listeners())).onFailure(SupervisorStrategy.restart()), "listeners");
+    listeners = proxies;
+    NodeAgent.Wiring wiring = new NodeAgent.Wiring(s.name(), current, supervisors, topic, sync,
+        snapshot -> proxies.tell(new Listeners.Apply(snapshot)),
         node.placement(), s.syncInterval(), Duration.ofSeconds(3));
     agent = guardian.spawn(
         Behaviors.supervise(NodeAgent.create(wiring)).onFailure(SupervisorStrategy.restart()), "node-agent");
@@ -72,6 +79,11 @@ public final class NodeServices implements GlowNode.Extras {
 
   public ActorRef<NodeAgent.Command> agent() {
     return agent;
+  }
+
+  /** The loopback proxy listeners of this node. */
+  public ActorRef<Listeners.Command> listeners() {
+    return listeners;
   }
 
   /** This node's topic actor of repo updates (subscribe to follow versions). */
