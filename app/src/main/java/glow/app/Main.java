@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A damn-simple private PaaS: apps in a git repo, made true on your own machines.",
-    subcommands = {CommandLine.HelpCommand.class, DevCommand.class, NodeCommand.class, ProxyCommand.class},
+    subcommands = {DevCommand.class, NodeCommand.class, ValidateCommand.class, ProxyCommand.class, CommandLine.HelpCommand.class},
     usageHelpAutoWidth = true)
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -11,6 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Assumptions;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -150,6 +154,27 @@ class OsProcessDriverTest {
     String nproc = lines.stream().map(OutputLine::text).filter(l -> l.startsWith("Max processes")).findFirst().orElseThrow();
     assertTrue(as.contains("536870912"), as);
     assertTrue(nproc.matches("Max processes\\s+50\\s+50\\s+processes\\s*"), nproc);
+  }
+
+  @Test
+  void runsAsAnotherUserWhoseProcessLimitHolds() throws Exception {
+    // no user is created: this runs where the node is root and the stock user nobody exists
+    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "switching users needs root");
+    Assumptions.assumeTrue(Files.readString(Path.of("/etc/passwd")).contains("\nnobody:"), "needs the user nobody");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Scripts.write(dir, "app.sh", """
+        id -u
+        i=0
+        while [ $i -lt 10 ]; do sleep 5 & echo $! >> pids; i=$((i+1)); done
+        echo "all 10 started"
+        """);
+    RunningProcess p = driver.start(ProcessSpec.of(dir, List.of("./app.sh"), env, lines::add)
+        .withRunAsUser("nobody").withLimits(new Limits(OptionalLong.empty(), OptionalInt.of(4))));
+    exitOf(p);
+    assertEquals("65534", lines.get(0).text());
+    long started = Files.readAllLines(dir.resolve("pids")).size();
+    assertTrue(started <= 3, "at most 3 sleeps beside the script under a limit of 4 processes, saw " + started);
+    assertTrue(lines.stream().noneMatch(l -> l.text().equals("all 10 started")), lines.toString());
   }
 
   @Test

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * Everything the node runtime needs to run one instance, resolved from its deployment file,
- * its app and the repo; one per deployment in a snapshot.
+ * its app and the repo; one per deployment in a snapshot, plus one per job describing its runs
+ * (key "job:NAME", instance 0, no provided ports, no health check).
  *
  * @param key            "app#n", stable across versions: the sharding entity id
  * @param id             "image:version#n", what users see (GLOW_INSTANCE_ID)

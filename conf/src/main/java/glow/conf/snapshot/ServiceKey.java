@@ -6,7 +6,8 @@ package glow.conf.snapshot;
  */
 public record ServiceKey(String service, int port) implements Comparable<ServiceKey> {
 
-  /** Parses {@code name:port}; throws IllegalArgumentException on another shape. */
+  /** Parses {@code name:port}; throws IllegalArgumentException on another shape. JSON form too. */
+  @com.fasterxml.jackson.annotation.JsonCreator
   public static ServiceKey parse(String s) {
     int colon = s.lastIndexOf(':');
     if (colon <= 0 || !s.substring(colon + 1).matches("[0-9]{1,5}")) {
@@ -22,6 +23,7 @@ public record ServiceKey(String service, int port) implements Comparable<Service
   }
 
   @Override
+  @com.fasterxml.jackson.annotation.JsonValue
   public String toString() {
     return service + ":" + port;
   }

@@ -23,37 +23,41 @@ import java.util.TreeMap;
  * @param apps      by name, sorted
  * @param instances sorted by key
  * @param services  by key, sorted
+ * @param jobRuns   by job name: what one run of the job gets (see {@link #jobRuns()})
  * @param problems  sorted by file, line and column
  * @param accepted  the file versions this snapshot was built from, for the next load's last-good rule
  */
 public record Snapshot(String version, Map<String, AppSpec> apps, List<InstanceSpec> instances,
                        Map<String, ExternalSpec> externals, Map<String, ExposeSpec> exposes,
                        Map<String, JobSpec> jobs, Map<ServiceKey, ServiceEntry> services,
-                       List<Problem> problems, Accepted accepted) {
+                       Map<String, InstanceSpec> jobRuns, List<Problem> problems, @com.fasterxml.jackson.annotation.JsonIgnore Accepted accepted) {
 
   public Snapshot {
+    accepted = accepted == null ? Accepted.NONE : accepted; // e.g. a snapshot rebuilt from JSON: no last-good history
     apps = Collections.unmodifiableMap(new TreeMap<>(apps));
     instances = List.copyOf(instances);
     externals = Collections.unmodifiableMap(new TreeMap<>(externals));
     exposes = Collections.unmodifiableMap(new TreeMap<>(exposes));
     jobs = Collections.unmodifiableMap(new TreeMap<>(jobs));
     services = Collections.unmodifiableMap(new TreeMap<>(services));
+    jobRuns = Collections.unmodifiableMap(new TreeMap<>(jobRuns));
     problems = problems.stream().sorted().toList();
   }
 
   /** A snapshot with nothing in it, for a first load that could not read the repo. */
   public static Snapshot empty(String version, List<Problem> problems) {
-    return new Snapshot(version, Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(), problems, Accepted.NONE);
+    return new Snapshot(version, Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), problems, Accepted.NONE);
   }
 
   /** True when the repo has no problem at all. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isValid() {
     return problems.isEmpty();
   }
 
   /** This snapshot with other problems (used to keep it whole when the repo cannot be read). */
   public Snapshot withProblems(List<Problem> newProblems) {
-    return new Snapshot(version, apps, instances, externals, exposes, jobs, services, newProblems, accepted);
+    return new Snapshot(version, apps, instances, externals, exposes, jobs, services, jobRuns, newProblems, accepted);
   }
 
   public Optional<InstanceSpec> instance(String key) {
@@ -63,6 +67,18 @@ public record Snapshot(String version, Map<String, AppSpec> apps, List<InstanceS
   /** Instances to run on one node. */
   public List<InstanceSpec> instancesOn(String node) {
     return instances.stream().filter(i -> i.node().equals(node)).toList();
+  }
+
+  /**
+   * The service a reference names ({@code web:http} to {@code web:8080}), as the repo declares it;
+   * empty when no app or external provides it. Exposes keep their target as written; this resolves it.
+   */
+  public Optional<ServiceKey> resolve(glow.conf.spec.ServiceRef ref) {
+    Map<String, glow.conf.spec.PortSpec> provides = apps.containsKey(ref.service())
+        ? apps.get(ref.service()).provides()
+        : externals.containsKey(ref.service()) ? externals.get(ref.service()).provides() : Map.of();
+    glow.conf.spec.PortSpec port = glow.conf.spec.PortSpec.find(provides, ref.port());
+    return port == null ? Optional.empty() : Optional.of(new ServiceKey(ref.service(), port.port()));
   }
 
   /** Every node named by a deployment, expose or job, sorted. */

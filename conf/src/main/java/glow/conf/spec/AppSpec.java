@@ -46,11 +46,10 @@ public record AppSpec(String name, String image, String version, List<String> co
     Map<String, PortSpec> provides = PortSpec.readAll(m, "provides");
     List<RequireSpec> requires = RequireSpec.readAll(m);
     List<String> tags = m.strings("tags");
-    if (tags != null) {
-      for (int i = 0; i < tags.size(); i++) {
-        if (!Values.isLabel(tags.get(i))) {
-          m.ctx().error(m.list("tags").get(i), "tags[" + i + "]", "tag \"" + tags.get(i) + "\" must be " + Values.LABEL_RULE);
-        }
+    List<org.yaml.snakeyaml.nodes.Node> tagNodes = tags == null ? List.of() : m.list("tags");
+    for (int i = 0; i < tagNodes.size(); i++) {
+      if (tagNodes.get(i) instanceof org.yaml.snakeyaml.nodes.ScalarNode t && !Values.isLabel(t.getValue())) {
+        m.ctx().error(t, "tags[" + i + "]", "tag \"" + t.getValue() + "\" must be " + Values.LABEL_RULE);
       }
     }
     return new AppSpec(name, image, version, command, env, provides, requires, tags,

@@ -1,6 +1,6 @@
 package glow.conf.spec;
 
-/** A host and port where something answers (an external's server, a listener address). */
+/** A host and port where something answers: one per external endpoint, one per expose listen address. */
 public record Endpoint(String host, int port) {
 
   /** Parses {@code host:port} (IPv6 as {@code [::1]:80}); null when the text has another shape. */

@@ -2,6 +2,8 @@ package glow.conf.spec;
 
 import glow.conf.yaml.YMap;
 import java.util.List;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * A public listener on edge nodes, read from {@code expose/NAME.yaml}; one per expose file.
@@ -48,9 +50,10 @@ public record ExposeSpec(String name, Endpoint listen, List<String> nodes, Mode 
       m.ctx().error(m.has("nodes") ? m.node("nodes") : m.node(), "nodes", "missing, name the edge nodes, e.g. \"nodes: [edge1]\"");
       nodes = List.of();
     } else {
-      for (int i = 0; i < nodes.size(); i++) {
-        if (!Values.isLabel(nodes.get(i))) {
-          m.ctx().error(m.list("nodes").get(i), "nodes[" + i + "]", "node \"" + nodes.get(i) + "\" must be " + Values.LABEL_RULE);
+      List<Node> items = m.list("nodes");
+      for (int i = 0; i < items.size(); i++) {
+        if (items.get(i) instanceof ScalarNode n && !Values.isLabel(n.getValue())) {
+          m.ctx().error(n, "nodes[" + i + "]", "node \"" + n.getValue() + "\" must be " + Values.LABEL_RULE);
         }
       }
     }
@@ -79,11 +82,10 @@ public record ExposeSpec(String name, Endpoint listen, List<String> nodes, Mode 
     if (mode == Mode.TCP && path != null) {
       m.ctx().error(m.node("path"), "path", "path routes http requests, set \"mode: http\" or remove path");
     }
-    if (hosts != null) {
-      for (int i = 0; i < hosts.size(); i++) {
-        if (!hosts.get(i).matches("(\\*\\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
-          m.ctx().error(m.list("hosts").get(i), "hosts[" + i + "]", "\"" + hosts.get(i) + "\" is not a lowercase host name, e.g. www.example.com or *.example.com");
-        }
+    List<Node> hostNodes = hosts == null ? List.of() : m.list("hosts");
+    for (int i = 0; i < hostNodes.size(); i++) {
+      if (hostNodes.get(i) instanceof ScalarNode h && !h.getValue().matches("(\\*\\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
+        m.ctx().error(h, "hosts[" + i + "]", "\"" + h.getValue() + "\" is not a lowercase host name, e.g. www.example.com or *.example.com");
       }
     }
     if (path != null && !path.startsWith("/")) {

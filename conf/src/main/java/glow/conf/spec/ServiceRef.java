@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * A reference to a port of an app or external as written in the repo ({@code billing:8080} or
- * {@code billing:http}); resolved against the provider's {@code provides} by the validator.
+ * {@code billing:http}), one per require, fallback and expose target; resolved against the
+ * provider's {@code provides} by the validator.
  *
  * @param port a port number or a port name, as written
  */

@@ -8,7 +8,6 @@ import glow.conf.spec.ExternalSpec;
 import glow.conf.spec.JobSpec;
 import glow.conf.spec.Values;
 import glow.conf.yaml.Ctx;
-import glow.conf.yaml.Positions;
 import glow.conf.yaml.YMap;
 import glow.conf.yaml.YamlDoc;
 import java.util.ArrayList;
@@ -64,9 +63,5 @@ public final class FileParser {
   public static List<ParsedFile> parseAll(Map<String, String> files) {
     return files.entrySet().stream().map(e -> parse(e.getKey(), e.getValue()))
         .filter(java.util.Objects::nonNull).toList();
-  }
-
-  static Positions noPositions(String path) {
-    return new Positions(path, Map.of());
   }
 }

@@ -34,6 +34,7 @@ public final class LastGood {
     Set<Problem> problems = new TreeSet<>();
     Map<String, Candidate> candidates = new LinkedHashMap<>();
     Set<String> broken = new HashSet<>();
+    List<ParsedFile> partial = new ArrayList<>();
     for (ParsedFile p : FileParser.parseAll(files)) {
       Snapshot.AcceptedFile last = before.get(p.path());
       if (p.problems().isEmpty()) {
@@ -42,6 +43,9 @@ public final class LastGood {
         continue;
       }
       problems.addAll(p.problems());
+      if (p.spec() != null) {
+        partial.add(p);
+      }
       if (last != null) {
         candidates.put(p.path(), kept(p.path(), p.kind(), last));
       } else {
@@ -57,13 +61,20 @@ public final class LastGood {
       }
     });
 
+    Set<String> deleted = new HashSet<>();
+    for (String path : before.keySet()) {
+      if (!files.containsKey(path)) {
+        deleted.add(path);
+      }
+    }
+
     RepoValidator.Result result;
     while (true) {
-      result = RepoValidator.validateAll(candidates, configSources, broken);
+      result = RepoValidator.validateAll(candidates, configSources, broken, deleted);
       List<String> revert = new ArrayList<>();
       for (String path : result.errors().keySet()) {
         Candidate c = candidates.get(path);
-        if (c != null && c.changed()) {
+        if ((c != null && c.changed()) || (c == null && deleted.contains(path))) {
           revert.add(path);
         }
       }
@@ -72,10 +83,11 @@ public final class LastGood {
       }
       for (String path : revert) {
         problems.addAll(result.errors().get(path));
-        Candidate c = candidates.remove(path);
+        candidates.remove(path);
+        deleted.remove(path);
         Snapshot.AcceptedFile last = before.get(path);
         if (last != null) {
-          candidates.put(path, kept(path, c.kind(), last));
+          candidates.put(path, kept(path, Kind.of(path), last));
         } else {
           broken.add(path);
         }
@@ -83,14 +95,41 @@ public final class LastGood {
     }
     for (Map.Entry<String, List<Problem>> e : result.errors().entrySet()) {
       Candidate c = candidates.get(e.getKey());
-      boolean current = c != null && files.containsKey(c.path()) && files.get(c.path()).equals(c.text());
+      if (c == null) {
+        problems.addAll(e.getValue());
+        continue;
+      }
+      boolean current = files.containsKey(c.path()) && files.get(c.path()).equals(c.text());
       for (Problem p : e.getValue()) {
         // positions of a kept version point into text that is no longer in the repo
         problems.add(current ? p : new Problem(p.file(), 0, 0, p.path(), p.message() + " (in the last good version, still in use)"));
       }
     }
+    problems.addAll(advise(candidates, partial, configSources, broken, deleted));
     Map<String, String> previousConfigs = previous == null ? Map.of() : previous.accepted().configs();
     return SnapshotBuilder.build(version, candidates, result, configs, previousConfigs, new ArrayList<>(problems));
+  }
+
+  /**
+   * Checks files that failed on their own against the rest of the repo too, so that users see
+   * every problem at once; their partly read specs take part in this pass only, and only their
+   * own problems are kept from it.
+   */
+  private static List<Problem> advise(Map<String, Candidate> candidates, List<ParsedFile> partial,
+                                      Set<String> configSources, Set<String> broken, Set<String> deleted) {
+    if (partial.isEmpty()) {
+      return List.of();
+    }
+    Map<String, Candidate> trial = new LinkedHashMap<>(candidates);
+    for (ParsedFile p : partial) {
+      trial.put(p.path(), new Candidate(p.path(), p.kind(), p.text(), p.spec(), p.positions(), true, false));
+    }
+    Map<String, List<Problem>> found = RepoValidator.validateAll(trial, configSources, broken, deleted).errors();
+    List<Problem> out = new ArrayList<>();
+    for (ParsedFile p : partial) {
+      out.addAll(found.getOrDefault(p.path(), List.of()));
+    }
+    return out;
   }
 
   private static Candidate kept(String path, Kind kind, Snapshot.AcceptedFile last) {

@@ -42,26 +42,31 @@ public final class RepoValidator {
   private final Map<String, Candidate> candidates;
   private final Set<String> configSources;
   private final Set<String> broken;
+  private final Set<String> deleted;
   private final Map<String, AppSpec> apps = new HashMap<>();
   private final Map<String, ExternalSpec> externals = new HashMap<>();
   private final Map<String, Candidate> appFiles = new HashMap<>();
+  private final Map<String, Candidate> externalFiles = new HashMap<>();
   private final Map<String, List<Problem>> errors = new HashMap<>();
   private final Map<String, List<ResolvedRequire>> resolved = new HashMap<>();
   private final Set<String> excluded = new HashSet<>();
 
-  private RepoValidator(Map<String, Candidate> candidates, Set<String> configSources, Set<String> broken) {
+  private RepoValidator(Map<String, Candidate> candidates, Set<String> configSources, Set<String> broken, Set<String> deleted) {
     this.candidates = candidates;
     this.configSources = configSources;
     this.broken = broken;
+    this.deleted = deleted;
   }
 
   /**
    * @param candidates    the file versions in use, by path
    * @param configSources paths of the files under configs/ in the tree being loaded
    * @param broken        paths of YAML files in the tree that could not be read and have no last good version
+   * @param deleted       paths of files the previous snapshot used that are gone from the tree
    */
-  public static Result validate(Map<String, Candidate> candidates, Set<String> configSources, Set<String> broken) {
-    RepoValidator v = new RepoValidator(candidates, configSources, broken);
+  public static Result validate(Map<String, Candidate> candidates, Set<String> configSources, Set<String> broken,
+                                Set<String> deleted) {
+    RepoValidator v = new RepoValidator(candidates, configSources, broken, deleted);
     v.run();
     return new Result(v.errors, v.resolved, v.excluded);
   }
@@ -79,6 +84,7 @@ public final class RepoValidator {
           error(c, "", "\"" + e.name() + "\" is also an app (apps/" + e.name() + ".yaml), rename one of them");
         } else {
           externals.put(e.name(), e);
+          externalFiles.put(e.name(), c);
         }
       }
     }
@@ -138,6 +144,8 @@ public final class RepoValidator {
       error(c, path, fix != null
           ? "\"" + ref.service() + "\" has errors, fix " + fix + " first"
           : "no app or external named \"" + ref.service() + "\", add apps/" + ref.service() + ".yaml or externals/" + ref.service() + ".yaml");
+      blameDeletion(c, "apps/" + ref.service() + ".yaml");
+      blameDeletion(c, "externals/" + ref.service() + ".yaml");
       return null;
     }
     PortSpec port = PortSpec.find(provides, ref.port());
@@ -146,6 +154,7 @@ public final class RepoValidator {
       String have = provides.isEmpty() ? "no ports"
           : provides.values().stream().map(p -> byNumber ? String.valueOf(p.port()) : p.name()).collect(Collectors.joining(", "));
       error(c, path, "no app or external provides \"" + ref + "\" (" + ref.service() + " provides " + have + ")");
+      blameProvider(c, path, ref);
       return null;
     }
     if (port.protocol() == Protocol.UDP) {
@@ -153,6 +162,30 @@ public final class RepoValidator {
       return null;
     }
     return new ServiceKey(ref.service(), port.port());
+  }
+
+  /**
+   * An edit of a provider that drops a port an unchanged file still requires is the edit's
+   * fault: the provider gets an error too, so that it goes back to its last good version
+   * instead of cutting off what runs.
+   */
+  private void blameProvider(Candidate user, String path, ServiceRef ref) {
+    Candidate provider = appFiles.containsKey(ref.service()) ? appFiles.get(ref.service()) : externalFiles.get(ref.service());
+    if (provider != null && provider.changed() && !user.changed()) {
+      error(provider, "provides", "\"" + ref + "\" is still required by " + user.path() + " (" + path
+          + "), keep providing it or change " + user.path() + " first");
+    }
+  }
+
+  /**
+   * Deleting a file that an unchanged file still uses is the deletion's fault: the deleted path
+   * gets an error, and the loader brings its last good version back until nothing uses it.
+   */
+  private void blameDeletion(Candidate user, String deletedPath) {
+    if (!user.changed() && deleted.contains(deletedPath)) {
+      errors.computeIfAbsent(deletedPath, f -> new ArrayList<>()).add(Problem.of(deletedPath,
+          "deleted, but " + user.path() + " still uses it; kept at its last good version, change " + user.path() + " first"));
+    }
   }
 
   private String brokenFile(String folder, String name) {
@@ -171,6 +204,7 @@ public final class RepoValidator {
     String fix = brokenFile("apps/", app);
     error(c, "app", fix != null ? "app \"" + app + "\" has errors, fix " + fix + " first"
         : "no app \"" + app + "\", add apps/" + app + ".yaml or fix the name");
+    blameDeletion(c, "apps/" + app + ".yaml");
     return false;
   }
 
@@ -183,7 +217,7 @@ public final class RepoValidator {
     Set<String> requireClaimed = new HashSet<>();
     for (Candidate c : deployments) {
       DeploymentSpec d = (DeploymentSpec) c.spec();
-      if (!appExists(c, d.app())) {
+      if (!appExists(c, d.app()) || d.node() == null) { // no node: already reported by the file itself
         continue;
       }
       Candidate first = byKey.putIfAbsent(d.key(), c);
@@ -233,7 +267,7 @@ public final class RepoValidator {
   }
 
   private void checkJob(Candidate c, JobSpec j, PortClaims claims) {
-    if (appExists(c, j.app())) {
+    if (appExists(c, j.app()) && j.node() != null) {
       // a run needs the app's required services on its node, like an instance does
       claimRequires(claims, j.app(), j.node(), c, c.changed(), false);
     }
@@ -270,8 +304,9 @@ public final class RepoValidator {
           Candidate first = routes.putIfAbsent(key, c);
           if (first != null && first != c && reported.add(hosts.get(i))) {
             String host = hosts.get(i).equals("*") ? "any host" : "host " + hosts.get(i);
-            errors.computeIfAbsent(c.path(), f -> new ArrayList<>()).add(c.positions().problem(
-                e.hosts().isEmpty() ? "path" : "hosts[" + i + "]",
+            String field = e.hosts().isEmpty() ? "path" : "hosts[" + i + "]";
+            String near = c.positions().byPath().containsKey(field) ? field : "listen";
+            errors.computeIfAbsent(c.path(), f -> new ArrayList<>()).add(c.positions().problemNear(near, field,
                 host + " with path " + e.path() + " on " + e.listen() + " is already routed by " + first.path()
                     + ", use another host or path"));
           }
@@ -285,8 +320,9 @@ public final class RepoValidator {
   }
 
   /** Runs {@link #validate} and the route check. */
-  public static Result validateAll(Map<String, Candidate> candidates, Set<String> configSources, Set<String> broken) {
-    Result r = validate(candidates, configSources, broken);
+  public static Result validateAll(Map<String, Candidate> candidates, Set<String> configSources, Set<String> broken,
+                                   Set<String> deleted) {
+    Result r = validate(candidates, configSources, broken, deleted);
     checkRoutes(candidates, r.errors());
     return r;
   }

@@ -70,8 +70,20 @@ final class SnapshotBuilder {
       }
     }
     instances.sort(Comparator.comparing(InstanceSpec::key));
+    Map<String, InstanceSpec> jobRuns = new HashMap<>();
+    for (JobSpec j : jobs.values()) {
+      AppSpec app = apps.get(j.app());
+      ConfigFile config = null;
+      if (app.config() != null) {
+        String src = app.config().source();
+        String content = configs.containsKey(src) ? configs.get(src) : previousConfigs.getOrDefault(src, "");
+        usedConfigs.put(src, content);
+        config = new ConfigFile(app.config().path(), app.config().onChange(), src, content);
+      }
+      jobRuns.put(j.name(), jobRun(j, app, result.requires().getOrDefault(app.name(), List.of()), config));
+    }
     return new Snapshot(version, apps, instances, externals, exposes, jobs, services(apps, externals, instances),
-        problems, new Snapshot.Accepted(accepted, usedConfigs));
+        jobRuns, problems, new Snapshot.Accepted(accepted, usedConfigs));
   }
 
   static InstanceSpec instance(DeploymentSpec d, AppSpec app, List<ResolvedRequire> requires, ConfigFile config) {
@@ -92,6 +104,26 @@ final class SnapshotBuilder {
     }
     return new InstanceSpec(d.key(), id, app.name(), app, d.node(), d.instance(), d.portOffset(), ports, requires,
         config, env, app.health(), app.limits(), d.file());
+  }
+
+  /**
+   * What one run of a job gets: the app with the job's command, no provided ports (a run is not an
+   * endpoint and must not take the instances' ports), the app's requires, env with GLOW_JOB.
+   * Its key is "job:NAME" and its id "image:version#NAME".
+   */
+  static InstanceSpec jobRun(JobSpec j, AppSpec app, List<ResolvedRequire> requires, ConfigFile config) {
+    AppSpec runs = new AppSpec(app.name(), app.image(), app.version(), j.command() != null ? j.command() : app.command(),
+        app.env(), Map.of(), app.requires(), app.tags(), app.config(), null, app.limits(), app.rollout());
+    String id = app.image() + ":" + app.version() + "#" + j.name();
+    Map<String, String> env = new LinkedHashMap<>(app.env());
+    env.put("GLOW_APP", app.name());
+    env.put("GLOW_VERSION", app.version());
+    env.put("GLOW_INSTANCE_ID", id);
+    env.put("GLOW_INSTANCE_KEY", "job:" + j.name());
+    env.put("GLOW_NODE", j.node());
+    env.put("GLOW_JOB", j.name());
+    return new InstanceSpec("job:" + j.name(), id, app.name(), runs, j.node(), 0, 0, Map.of(), requires, config, env,
+        null, app.limits(), "jobs/" + j.name() + ".yaml");
   }
 
   private static Map<ServiceKey, ServiceEntry> services(Map<String, AppSpec> apps, Map<String, ExternalSpec> externals,

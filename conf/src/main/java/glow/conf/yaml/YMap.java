@@ -157,6 +157,7 @@ public final class YMap {
     }
     List<String> out = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
+      ctx.mark(child(key) + "[" + i + "]", items.get(i));
       String s = text(items.get(i), child(key) + "[" + i + "]");
       if (s != null) {
         out.add(s);

@@ -57,7 +57,17 @@ class DemoRepoTest {
     assertEquals("*/5 * * * *", s.jobs().get("greeter-report").schedule());
     assertEquals(List.of("bin/report"), s.jobs().get("greeter-report").command());
     assertEquals(new Endpoint("127.0.0.1", 8080), s.exposes().get("web").listen());
+    assertEquals(java.util.Optional.of(new ServiceKey("web", 9000)), s.resolve(s.exposes().get("web").target()));
+    assertTrue(s.resolve(new glow.conf.spec.ServiceRef("web", "admin")).isEmpty());
     assertEquals(List.of("dev"), s.nodes());
+
+    InstanceSpec report = s.jobRuns().get("greeter-report");
+    assertEquals("job:greeter-report", report.key());
+    assertEquals("greeter:1.0.0#greeter-report", report.id());
+    assertEquals(List.of("bin/report"), report.command());
+    assertEquals(java.util.Map.of(), report.ports());
+    assertEquals("greeter-report", report.env().get("GLOW_JOB"));
+    assertTrue(report.renderConfig().contains("instance=greeter:1.0.0#greeter-report"));
   }
 
   @Test

@@ -94,6 +94,16 @@ class LastGoodTest {
   }
 
   @Test
+  void providerEditThatDropsARequiredPortIsRevertedSoItsUsersKeepWorking() {
+    repo.put("apps/billing.yaml", "image: billing\nversion: 2.0.0\nprovides: {web: 8081}\n");
+    Snapshot next = repo.load(good);
+    assertEquals(List.of("apps/billing.yaml:3:11: provides: \"billing:http\" is still required by apps/web.yaml (requires[0]), "
+        + "keep providing it or change apps/web.yaml first"), lines(next));
+    assertEquals("billing:1.0.0#1", next.instance("billing#1").orElseThrow().id());
+    assertEquals(8080, next.instance("web#1").orElseThrow().requires().get(0).service().port());
+  }
+
+  @Test
   void deletedDeploymentStopsItsInstance() {
     Snapshot next = repo.delete("deployments/web-1.yaml").load(good);
     assertEquals(List.of(), lines(next));
@@ -108,16 +118,39 @@ class LastGoodTest {
   }
 
   @Test
+  void deletedAppStillDeployedIsKeptUntilItsDeploymentsAreGone() {
+    Snapshot next = repo.delete("apps/billing.yaml").load(good);
+    assertEquals(List.of(
+        "apps/billing.yaml: deleted, but apps/web.yaml still uses it; kept at its last good version, change apps/web.yaml first",
+        "apps/billing.yaml: deleted, but deployments/billing-1.yaml still uses it; kept at its last good version, "
+            + "change deployments/billing-1.yaml first"), lines(next));
+    assertTrue(next.instance("billing#1").isPresent());
+    Snapshot after = repo.delete("deployments/billing-1.yaml").load(next);
+    assertEquals(List.of("apps/billing.yaml: deleted, but apps/web.yaml still uses it; kept at its last good version, "
+        + "change apps/web.yaml first"), lines(after));
+    assertTrue(after.instance("billing#1").isEmpty());
+    assertTrue(after.apps().containsKey("billing"));
+  }
+
+  @Test
+  void deletingAnAppTogetherWithEverythingThatUsesItIsHonoured() {
+    repo.put("apps/web.yaml", "image: web\nversion: 1.0.0\nprovides: {http: 9000}\n"
+        + "config: {path: web.conf, source: configs/web.conf}\n");
+    Snapshot next = repo.delete("apps/billing.yaml").delete("deployments/billing-1.yaml").load(good);
+    assertEquals(List.of(), lines(next));
+    assertFalse(next.apps().containsKey("billing"));
+  }
+
+  @Test
   void keptVersionThatStillFailsSaysSoWithoutAStalePosition() {
-    // billing disappears and web is broken: web's kept version requires billing, which is gone
-    repo.delete("apps/billing.yaml").delete("deployments/billing-1.yaml").put("apps/web.yaml", "image: web\n");
+    // web is broken, so its kept version is used; that version requires billing:8080, and billing's edit drops it
+    repo.put("apps/web.yaml", "image: web\n").put("apps/billing.yaml", "image: billing\nversion: 2.0.0\n");
     Snapshot next = repo.load(good);
-    assertEquals(List.of("apps/web.yaml: requires[0]: no app or external named \"billing\", add apps/billing.yaml or externals/billing.yaml"
-            + " (in the last good version, still in use)",
+    assertEquals(List.of("apps/billing.yaml:1:1: provides: \"billing:http\" is still required by apps/web.yaml (requires[0]), "
+            + "keep providing it or change apps/web.yaml first",
         "apps/web.yaml:1:1: version: missing, add e.g. \"version: 1.0.0\""), lines(next));
-    InstanceSpec web = next.instance("web#1").orElseThrow();
-    assertEquals("web:1.0.0#1", web.id());
-    assertEquals(List.of(), web.requires());
+    assertEquals("web:1.0.0#1", next.instance("web#1").orElseThrow().id());
+    assertEquals("billing:1.0.0#1", next.instance("billing#1").orElseThrow().id());
   }
 
   @Test
