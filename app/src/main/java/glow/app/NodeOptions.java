@@ -42,8 +42,12 @@ public final class NodeOptions {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "This node's state: artifact cache, instance dirs, logs.")
   String dataDir;
 
-  @Option(names = "--api", paramLabel = "HOST:PORT", description = "Management API address (the API is not built yet; the value is only validated).")
+  @Option(names = "--api", paramLabel = "HOST:PORT", description = "Management API and dashboard address (default 127.0.0.1:7700; 0 = any free port).")
   String api;
+
+  @Option(names = "--api-token", paramLabel = "TOKEN", split = ",",
+      description = "Bearer token that may call the API's POST routes (sync, restart); repeat for more. Same as glow.api.tokens.")
+  List<String> apiTokens = new ArrayList<>();
 
   @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
       description = "Set any config path, e.g. -D akka.loglevel=DEBUG or -D sync-interval=5s (a bare key means glow.node.KEY).")
@@ -65,6 +69,7 @@ public final class NodeOptions {
     put(o, "artifacts", artifacts);
     put(o, "data-dir", dataDir);
     put(o, "api", api);
+    if (!apiTokens.isEmpty()) o.put("glow.api.tokens", String.join(",", apiTokens));
     return o;
   }
 

@@ -10,6 +10,8 @@ import glow.actors.node.GlowNode;
 import glow.actors.node.NodeServices;
 import glow.actors.node.NodeSettings;
 import glow.actors.process.OsProcessDriver;
+import glow.api.ApiSettings;
+import glow.api.GlowApi;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -78,6 +80,20 @@ final class NodeRun {
       return CommandLine.ExitCode.USAGE;
     }
 
+    ApiSettings apiSettings;
+    try {
+      apiSettings = ApiSettings.of(settings);
+    } catch (IllegalArgumentException e) {
+      err.println("glow " + command + ": " + e.getMessage());
+      err.flush();
+      return CommandLine.ExitCode.USAGE;
+    }
+    String generatedToken = null;
+    if (command.equals("dev") && apiSettings.tokens().isEmpty()) {
+      // glow dev is for one person on one machine: a fresh token per run, printed below
+      generatedToken = ApiTokens.generate();
+      apiSettings = apiSettings.withTokens(List.of(generatedToken));
+    }
     OsProcessDriver driver = new OsProcessDriver(dataDir.resolve("processes"));
     for (OsProcessDriver.Reaped r : driver.reapLeftovers()) {
       out.println("glow: killed processes " + r.killedPids() + " left in group " + r.pgid() + " by a previous run");
@@ -97,10 +113,21 @@ final class NodeRun {
         err.flush();
         return CommandLine.ExitCode.SOFTWARE;
       }
+      GlowApi api;
+      try {
+        api = GlowApi.start(node, services, logs, apiSettings);
+      } catch (IllegalStateException | IllegalArgumentException e) {
+        err.println("glow " + command + ": " + e.getMessage());
+        err.flush();
+        node.stop().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        return CommandLine.ExitCode.USAGE;
+      }
       if (signals) installSignalHandlers();
       out.println("glow: node " + settings.name() + " starting at " + node.cluster().selfMember().address()
           + (settings.seeds().isEmpty() ? " (forms its own cluster)" : ", joining " + settings.seeds()));
       out.println("glow: repo " + settings.repo().orElse("(none)") + ", artifacts " + artifactBase + ", data dir " + dataDir);
+      out.println("glow: API and dashboard at " + api.url() + "/" + (generatedToken == null ? ""
+          : " (API token for this run: " + generatedToken + "; e.g. GLOW_TOKEN=" + generatedToken + " glow sync)"));
       out.flush();
       onStart.started(node, services);
       GlowNode running = node;
@@ -145,7 +172,12 @@ final class NodeRun {
 
   /** Kamon reads kamon.* from the node config; its own Prometheus server stays off (it binds 0.0.0.0). */
   static Config kamonConfig(Config nodeConfig) {
-    return ConfigFactory.parseString("kamon.prometheus.start-embedded-http-server = no").withFallback(nodeConfig);
+    Config c = ConfigFactory.parseString("kamon.prometheus.start-embedded-http-server = no").withFallback(nodeConfig);
+    // Kamon's default tick (60 s) makes the dashboard's rates jump once a minute; 5 s unless set otherwise
+    if (!c.hasPath("kamon.metric.tick-interval") || c.getDuration("kamon.metric.tick-interval").equals(java.time.Duration.ofSeconds(60))) {
+      c = ConfigFactory.parseString("kamon.metric.tick-interval = 5s").withFallback(c);
+    }
+    return c;
   }
 
   @SuppressWarnings("sunapi")
