@@ -12,6 +12,7 @@ import glow.actors.node.NodeSettings;
 import glow.actors.process.OsProcessDriver;
 import glow.api.ApiSettings;
 import glow.api.GlowApi;
+import glow.api.sinks.LogSinks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -101,6 +102,16 @@ final class NodeRun {
     String artifactBase = settings.artifacts().orElse(dataDir.resolve("artifacts").toString());
     ArtifactStore artifacts = new ArtifactStore(artifactBase, dataDir.resolve("artifact-cache"));
     NodeLogHub logs = new NodeLogHub(10_000, 10_000);
+    LogSinks sinks;
+    try {
+      sinks = LogSinks.start(settings.config(), logs);
+    } catch (LogSinks.Invalid e) {
+      logs.close();
+      driver.close();
+      err.println("glow " + command + ": " + e.getMessage());
+      err.flush();
+      return CommandLine.ExitCode.USAGE;
+    }
     NodeServices services = new NodeServices(new NodeServices.Parts(driver, artifacts, logs,
         SupervisorTiming.defaults(), ListenersSettings.defaults(), nodeEnv()));
     Kamon.initWithoutAttaching(kamonConfig(settings.config()));
@@ -147,6 +158,7 @@ final class NodeRun {
         node.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
       driver.close(); // kills whatever a supervisor did not stop (normally nothing)
+      sinks.close(); // a short grace to forward the last lines
       logs.close();
       scala.jdk.javaapi.FutureConverters.asJava(Kamon.stop()).toCompletableFuture().get(10, TimeUnit.SECONDS);
       if (!stopRequested.get() && node != null) {
