@@ -6,6 +6,7 @@ import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.pubsub.Topic;
 import akka.http.javadsl.Http;
+import akka.http.javadsl.HttpsConnectionContext;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.ServerBuilder;
 import glow.actors.instance.InstanceStatus;
@@ -53,6 +54,8 @@ public final class GlowApi implements AutoCloseable {
    * @throws IllegalArgumentException when the TLS files are unusable
    */
   public static GlowApi start(GlowNode node, NodeServices services, NodeLogHub logs, ApiSettings settings) {
+    // unusable TLS files fail before anything is started
+    HttpsConnectionContext https = settings.tls() ? Tls.fromPem(settings.tlsCert().get(), settings.tlsKey().get()) : null;
     var system = node.system();
     String name = node.settings().name();
     String n = "-" + STARTED.incrementAndGet(); // tests start a second API on one node
@@ -67,7 +70,7 @@ public final class GlowApi implements AutoCloseable {
     ApiContext context = new ApiContext(node, services, settings, repo, statusTopic, metrics,
         node.settings().repo().orElse("(none)"));
     ServerBuilder server = Http.get(system).newServerAt(settings.host(), settings.port());
-    if (settings.tls()) server = server.enableHttps(Tls.fromPem(settings.tlsCert().get(), settings.tlsKey().get()));
+    if (https != null) server = server.enableHttps(https);
     try {
       ServerBinding binding = server.bind(new ApiRoutes(context).route()).toCompletableFuture()
           .get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * The one ObjectMapper of the API and the JSON responses built with it; one static utility.
- * Instants are ISO-8601 strings, nulls are left out, keys keep record order.
+ * Instants and durations are ISO-8601 strings (PT2S), nulls are left out, keys keep record order.
  */
 public final class Json {
   private Json() {}
@@ -26,6 +26,7 @@ public final class Json {
       .registerModule(new JavaTimeModule())
       .registerModule(new Jdk8Module())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
       .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 

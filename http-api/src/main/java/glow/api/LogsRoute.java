@@ -62,7 +62,7 @@ final class LogsRoute extends AllDirectives {
         r = Request.parse(params, Instant.now());
       } catch (IllegalArgumentException e) {
         return complete(Json.error(StatusCodes.BAD_REQUEST, e.getMessage(),
-            "parameters: app, instance, node, since (10m, 30s, 2h or 2026-11-22T01:00:00Z), follow=true|false, limit (1-"
+            "parameters: app, instance, node, since (10m, 30s, 2h or 2026-11-22T01:00:00Z), follow=true|false, limit (0-"
                 + MAX_LIMIT + ")"));
       }
       boolean sse = accept.map(a -> a.contains("text/event-stream")).orElse(false);

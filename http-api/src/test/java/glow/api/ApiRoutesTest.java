@@ -147,6 +147,11 @@ class ApiRoutesTest {
   @Order(7)
   void logsOfAnAppAreJsonLinesAndServerSentEventsOnAsk() throws Exception {
     Client.Reply r = client.get(n.url("/api/logs?app=ticker&since=5m&limit=5"));
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (r.body().split("\n").length < 5 && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(100); // polling interval: the ticker prints every 200 ms
+      r = client.get(n.url("/api/logs?app=ticker&since=5m&limit=5"));
+    }
     assertEquals(200, r.status());
     assertTrue(r.contentType().startsWith("application/x-ndjson"), r.contentType());
     String[] lines = r.body().split("\n");
@@ -309,6 +314,77 @@ class ApiRoutesTest {
     assertEquals("apps/ticker.yaml", r.path("problems").get(0).path("file").asText(), r.toString());
     assertTrue(r.path("problemsByFile").has("apps/ticker.yaml"), r.toString());
     assertEquals("running", awaitInstance("ticker#1", i -> true).path("state").asText());
+  }
+
+  @Test
+  @Order(24)
+  void anInstanceOfAnAbsentNodeIsPendingAndCannotBeRestarted() throws Exception {
+    n.write("deployments/greeter-9.yaml", "app: greeter\nnode: n9\ninstance: 9\n");
+    JsonNode p = awaitInstance("greeter#9", i -> true);
+    assertEquals("pending", p.path("state").asText());
+    assertEquals("node n9 not in cluster", p.path("detail").asText());
+    Client.Reply r = client.post(n.url("/api/instances/greeter%239/restart"), TestNode.TOKEN);
+    assertEquals(409, r.status());
+    assertEquals("greeter#9 is pending: node n9 is not in the cluster", r.json().path("error").asText());
+  }
+
+  @Test
+  @Order(25)
+  void withPemCertAndKeyTheApiSpeaksHttpsOnly() throws Exception {
+    java.nio.file.Path dir = n.tmp.resolve("tls");
+    java.nio.file.Files.createDirectories(dir);
+    Process openssl;
+    try {
+      openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+          "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+          "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString())
+          .redirectErrorStream(true).start();
+    } catch (java.io.IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("openssl is needed to make a test certificate: " + e.getMessage());
+      return;
+    }
+    openssl.getInputStream().readAllBytes();
+    assertEquals(0, openssl.waitFor());
+    ApiSettings tls = new ApiSettings("127.0.0.1", 0, java.util.List.of(TestNode.TOKEN),
+        java.util.Optional.of(dir.resolve("cert.pem")), java.util.Optional.of(dir.resolve("key.pem")), Duration.ofSeconds(3));
+    try (GlowApi secure = GlowApi.start(n.node, n.services, n.logs, tls)) {
+      assertTrue(secure.url().startsWith("https://127.0.0.1:"), secure.url());
+      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      try (InputStream in = java.nio.file.Files.newInputStream(dir.resolve("cert.pem"))) {
+        trust.setCertificateEntry("glow", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+      }
+      javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+          javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      java.net.http.HttpClient https = java.net.http.HttpClient.newBuilder().sslContext(ssl).build();
+      java.net.http.HttpResponse<String> r = https.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(secure.url() + "/api/cluster")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode());
+      assertTrue(r.body().contains("\"self\":\"n1\""), r.body());
+      Client.Reply plain = null;
+      try {
+        plain = client.get(secure.url().replace("https:", "http:") + "/api/cluster");
+      } catch (java.io.IOException refused) {
+        // a TLS listener drops a plain-text request: that is the point
+      }
+      assertTrue(plain == null || plain.status() != 200, "plain HTTP must not be served");
+    }
+  }
+
+  @Test
+  @Order(26)
+  void unusableTlsFilesAreAClearError() throws Exception {
+    java.nio.file.Path junk = n.tmp.resolve("junk.pem");
+    java.nio.file.Files.writeString(junk, "not a certificate\n");
+    ApiSettings bad = new ApiSettings("127.0.0.1", 0, java.util.List.of(), java.util.Optional.of(junk),
+        java.util.Optional.of(junk), Duration.ofSeconds(3));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> GlowApi.start(n.node, n.services, n.logs, bad));
+    assertTrue(e.getMessage().startsWith("glow.api.tls: cannot use cert " + junk + " and key " + junk), e.getMessage());
+    assertTrue(e.getMessage().endsWith("give a PEM certificate chain and its PEM private key"), e.getMessage());
   }
 
   static JsonNode find(JsonNode array, String field, String value) {

@@ -52,6 +52,9 @@ public final class NodeEvents extends AbstractBehavior<NodeEvents.Command> {
     ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(InstanceStatus.class,
         ctx.messageAdapter(InstanceStatus.class, Local::new)));
     repoTopic.tell(Topic.subscribe(ctx.messageAdapter(RepoUpdate.class, Repo::new)));
+    // a topic with no subscriber sends every publish to dead letters (logged); this node is always one
+    // (a child that ignores them: a second message adapter for InstanceStatus would replace the first)
+    statusTopic.tell(Topic.subscribe(ctx.<InstanceStatus>spawn(Behaviors.ignore(), "status-topic-anchor")));
   }
 
   @Override
