@@ -57,7 +57,7 @@ class TwoNodeAgentTest {
       GlowNode node = GlowNode.start(settings, (ctx, n) -> {
         ActorRef<Topic.Command<RepoUpdate>> topic = ctx.spawn(Topic.create(RepoUpdate.class, RepoUpdate.TOPIC), "repo-updates");
         ActorRef<RepoSync.Command> sync = RepoSync.init(n.system(), RepoSources.of(repo.toString(), "main",
-            settings.dataDir()), settings.syncInterval(), topic, n.registry());
+            settings.dataDir()), settings.syncInterval(), topic, n.registry(), current::get);
         InstanceSupervisors<InstanceSupervisor.Command> supervisors = Sharding.initInstanceSupervisors(n.system(),
             InstanceSupervisor.Command.class, ec -> RecordingSupervisor.create(ec.getEntityId(), received::add),
             new InstanceSupervisor.Stop());
