@@ -51,6 +51,12 @@ class NodeCommandTest {
     assertTrue(r.err().contains("glow.node.cluster-port: 70000 is not a port (use 0-65535)"), r.err());
     assertTrue(r.err().contains("glow.node.seeds: seeds[0] \"nope\" is not host:port (port 1-65535)"), r.err());
     assertTrue(r.err().contains("glow.node.api: \"x\" is not host:port (e.g. 127.0.0.1:7700)"), r.err());
+    assertTrue(r.err().contains("command line --seed: glow.node.seeds:"), "names the flag as typed: " + r.err());
+
+    Run word = run("node", "--cluster-port", "abc", "--data-dir", tmp.toString());
+    assertEquals(2, word.code());
+    assertTrue(word.err().contains("command line --cluster-port: glow.node.cluster-port: \"abc\" is not a port (use 0-65535)"),
+        word.err());
   }
 
   @Test
