@@ -73,6 +73,18 @@ class NodeCommandTest {
   }
 
   @Test
+  @Timeout(60)
+  void aTakenClusterPortExitsOneAndSaysWhy() throws IOException {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Run r = run("node", "--cluster-port", Integer.toString(taken.getLocalPort()), "--data-dir", tmp.toString(),
+          "-D", "akka.coordinated-shutdown.run-by-jvm-shutdown-hook=off");
+      assertEquals(1, r.code(), r.err());
+      assertTrue(r.err().contains("glow node: node dev did not start: Failed to bind TCP to [127.0.0.1:"
+          + taken.getLocalPort() + "]"), r.err());
+    }
+  }
+
+  @Test
   void devDefaultsSitBelowTheConfigFileWhichSitsBelowTheFlags() throws IOException {
     Path conf = Files.writeString(tmp.resolve("dev.conf"), "glow.node { name = laptop, data-dir = \"/tmp/x\" }\n");
     CommandLine cli = Main.commandLine();
