@@ -60,6 +60,14 @@ public final class DevCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    return run.run("dev", options.configFile(), overrides(), installSignalHandlers, spec.commandLine().getOut(),
+        spec.commandLine().getErr(), (node, services) -> node.system().systemActorOf(
+            DevPrinter.create(spec.commandLine().getOut(), node.settings().host(), services.topic(), services.listeners()),
+            "dev-printer", Props.empty()));
+  }
+
+  /** The command-line layer: dev defaults for what --config does not set, then REPO, then the flags. */
+  Map<String, String> overrides() {
     Map<String, String> overrides = new LinkedHashMap<>();
     Config file = ConfigFactory.empty();
     if (options.config != null && Files.isRegularFile(options.config)) {
@@ -74,10 +82,7 @@ public final class DevCommand implements Callable<Integer> {
     }
     if (repo != null) overrides.put("repo", repo);
     overrides.putAll(options.overrides());
-    return run.run("dev", options.configFile(), overrides, installSignalHandlers, spec.commandLine().getOut(),
-        spec.commandLine().getErr(), (node, services) -> node.system().systemActorOf(
-            DevPrinter.create(spec.commandLine().getOut(), node.settings().host(), services.topic(), services.listeners()),
-            "dev-printer", Props.empty()));
+    return overrides;
   }
 
   /** The directory relative defaults start from: here, else the checkout named by $GLOW_HOME (set by ./glow). */

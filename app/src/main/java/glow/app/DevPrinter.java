@@ -104,6 +104,7 @@ final class DevPrinter extends AbstractBehavior<DevPrinter.Command> {
     if (s.pid() != null) b.append("  pid ").append(s.pid());
     if ("running".equals(s.state())) {
       s.ports().forEach((name, port) -> b.append("  ").append(name).append('=').append(host).append(':').append(port));
+      if (s.configVersion() != null) b.append("  config ").append(s.configVersion()); // a new one on every config change
     } else if (s.detail() != null && !s.detail().isBlank()) {
       b.append("  ").append(s.detail());
     }

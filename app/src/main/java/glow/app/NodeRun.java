@@ -119,8 +119,9 @@ final class NodeRun {
     try {
       try {
         node = GlowNode.start(settings, services);
-      } catch (IllegalStateException e) {
-        err.println("glow " + command + ": " + e.getMessage());
+      } catch (RuntimeException e) {
+        // e.g. the cluster port is taken (Akka fails to bind while creating the system)
+        err.println("glow " + command + ": node " + settings.name() + " did not start: " + rootMessage(e));
         err.flush();
         return CommandLine.ExitCode.SOFTWARE;
       }
@@ -168,6 +169,13 @@ final class NodeRun {
       out.println("glow: node " + settings.name() + " stopped");
       out.flush();
     }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return root == e || root.getMessage() == null || m.contains(root.getMessage()) ? m : m + " (" + root.getMessage() + ")";
   }
 
   /** What every instance starts from: a few variables of the node's own, and JAVA_HOME of this JVM. */

@@ -34,6 +34,9 @@ final class InstanceOutput implements Consumer<OutputLine> {
   private InstanceLogFile file;
   private boolean closed;
   private boolean writeFailedReported;
+  // the last line of the current process, stderr preferred: says why a crash-looping app exits
+  private String lastStdout;
+  private String lastStderr;
 
   InstanceOutput(Path dir, String node, String app, String key, NodeLogHub hub) {
     this.dir = dir;
@@ -48,10 +51,26 @@ final class InstanceOutput implements Consumer<OutputLine> {
     if (file == null && !closed) file = new InstanceLogFile(dir, node, app, key, MAX_BYTES, KEEP);
   }
 
+  /** Forgets the last lines: a new process starts. */
+  synchronized void newProcess() {
+    lastStdout = null;
+    lastStderr = null;
+  }
+
+  /** The last stderr line of the current process, else its last stdout line, else null; at most 200 chars. */
+  synchronized String lastLine() {
+    String l = lastStderr != null ? lastStderr : lastStdout;
+    return l == null || l.length() <= 200 ? l : l.substring(0, 200) + "...";
+  }
+
   @Override
   public void accept(OutputLine l) {
     LogLine line = new LogLine(l.at(), node, app, key, l.stream(), l.text());
     synchronized (this) {
+      if (!l.text().isBlank()) {
+        if (l.stream() == glow.actors.process.StdStream.STDERR) lastStderr = l.text();
+        else lastStdout = l.text();
+      }
       if (file != null) {
         try {
           file.append(line);

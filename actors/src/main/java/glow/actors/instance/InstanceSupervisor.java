@@ -19,7 +19,6 @@ import glow.actors.cluster.PinnedEntityIds;
 import glow.actors.files.AtomicFiles;
 import glow.actors.files.UnknownVariableException;
 import glow.actors.process.ExitStatus;
-import glow.actors.process.Limits;
 import glow.actors.process.ProcessSpec;
 import glow.actors.process.ProcessStartException;
 import glow.actors.process.RunningProcess;
@@ -30,7 +29,6 @@ import glow.conf.snapshot.ProvidedPort;
 import glow.conf.snapshot.Snapshot;
 import glow.conf.spec.AppSpec;
 import glow.conf.spec.HealthSpec;
-import glow.conf.spec.LimitsSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +39,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,6 +69,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * stopping} (deregistered, draining, TERM, grace, KILL) → {@code stopped} and the actor ends, or
  * → {@code fetching} for a restart or replacement. An app without a health check is {@code
  * running} once started.
+ *
+ * <h2>Health and registration</h2>
+ * Checks go to {@code <advertiseHost>:<port>} (the address registered, so a passing check means
+ * peers can connect): TCP connect, or HTTP GET of {@code health.http} answering 2xx/3xx, every
+ * {@code health.interval} (every 250 ms at most until the first success), off the actor on the
+ * blocking dispatcher; results of an older process are dropped by generation. Healthy registers
+ * service {@code <app>:<declared port>} at {@code <advertiseHost>:<port with offset>} for every
+ * provided port; unhealthy, exit and stop deregister first. An Ensure before the node has any
+ * snapshot changes nothing.
  *
  * <h2>Events</h2>
  * Every change of the {@link InstanceStatus} is published on the actor system's local {@link
@@ -181,6 +186,8 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   private ExitStatus lastExit;
   private String state = "stopped";
   private String detail = "not started yet";
+  // why the desired spec cannot replace the running process; shown instead of detail while set
+  private String notApplied;
   private Instant since = Instant.now();
   private InstanceStatus lastPublished;
 
@@ -307,12 +314,13 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
       plan = plan(want);
     } catch (UnknownVariableException e) {
       // the running process is the last good state: keep it, say why the new spec is not applied
-      detail = e.getMessage() + "; still running " + runningSpec.id();
+      notApplied = e.getMessage() + "; still running " + runningSpec.id();
       return;
     }
+    notApplied = null;
     if (!plan.launch().equals(running.launch())) {
       beginStop(AfterStop.START, "stopping: replacing " + runningSpec.id() + " with " + want.id()
-          + " (" + differences(running.launch(), plan.launch()) + ")");
+          + " (" + running.launch().changesTo(plan.launch()) + ")");
       return;
     }
     runningSpec = want;
@@ -389,10 +397,17 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
         ArtifactStore.requireStartScript(artifact, image, version);
       }
       Files.createDirectories(instanceDir);
+      if (plan.launch().runAsUser() != null) {
+        // the process's cwd is its own: an app may keep scratch files there
+        Files.setOwner(instanceDir, instanceDir.getFileSystem().getUserPrincipalLookupService()
+            .lookupPrincipalByName(plan.launch().runAsUser()));
+      }
       if (plan.configFile() != null) AtomicFiles.write(plan.configFile(), plan.config());
       output.open();
-      ProcessSpec spec = new ProcessSpec(instanceDir, resolve(plan.launch().command(), artifact),
-          plan.launch().env(), output, limits(plan.launch().limits()), Optional.ofNullable(plan.launch().runAsUser()));
+      output.newProcess();
+      if (closed.get()) return new StartFailed(g, where(want) + "not started: the supervisor has stopped");
+      ProcessSpec spec = new ProcessSpec(instanceDir, plan.launch().command(artifact), plan.launch().env(), output,
+          plan.launch().processLimits(), Optional.ofNullable(plan.launch().runAsUser()));
       RunningProcess p = runtime.driver().start(spec);
       owned.add(p);
       p.onExit().whenComplete((s, t) -> owned.remove(p));
@@ -403,6 +418,9 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
       return new StartFailed(g, where(want) + e.getMessage());
     } catch (ProcessStartException e) {
       return new StartFailed(g, where(want) + e.getMessage());
+    } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+      return new StartFailed(g, where(want) + "user " + plan.launch().runAsUser()
+          + " (glow.node.run-as-user) does not exist on node " + runtime.node() + "; create it or change the setting");
     } catch (IOException e) {
       return new StartFailed(g, where(want) + "cannot prepare " + instanceDir + " (" + e.getMessage()
           + "); check that the node's data dir is writable");
@@ -472,7 +490,9 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     backoffPending = true;
     countNextStart = true;
     timers.startSingleTimer(BACKOFF_TIMER, new BackoffOver(gen), wait);
-    setState("backoff", e.status() + " after " + human(ran) + "; restarting in " + human(wait));
+    String last = output.lastLine();
+    setState("backoff", e.status() + " after " + human(ran) + (last == null ? "" : "; last output: \"" + last + "\"")
+        + "; restarting in " + human(wait));
     publish();
     return this;
   }
@@ -628,6 +648,12 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
       stops.add(p.stop(runtime.timing().stopGrace()).toCompletableFuture());
     }
     CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> output.close());
+    if (!state.equals("stopped")) {
+      process = null;
+      healthy = false;
+      setState("stopped", "the supervisor stopped without Stop (shutdown or failure); its process was told to stop");
+      publish();
+    }
     return this;
   }
 
@@ -635,6 +661,9 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private void setState(String newState, String newDetail) {
     if (!newState.equals(state)) since = Instant.now();
+    if (!newState.equals("running") && !newState.equals("starting") && !newState.equals("unhealthy")) {
+      notApplied = null; // about a process that is no longer there
+    }
     state = newState;
     detail = newDetail;
   }
@@ -647,8 +676,9 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
         : lastExit instanceof ExitStatus.Exited x ? x.code() : 128 + ((ExitStatus.Killed) lastExit).signal();
     return new InstanceStatus(key, shown == null ? null : shown.id(), app,
         shown == null ? null : shown.spec().image(), shown == null ? null : shown.spec().version(), runtime.node(),
-        state, detail, process == null ? null : process.pid(), ports, healthy, restarts, startedAt, exitCode,
-        lastExit == null ? null : lastExit.toString(), process == null ? null : appliedConfig, since);
+        state, notApplied != null ? notApplied : detail, process == null ? null : process.pid(), ports, healthy,
+        restarts, startedAt, exitCode, lastExit == null ? null : lastExit.toString(),
+        process == null ? null : appliedConfig, since);
   }
 
   /** Publishes the status on the local event stream when it differs from the last one published. */
@@ -689,32 +719,6 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private static String where(InstanceSpec s) {
     return LaunchPlan.where(s);
-  }
-
-  /** command[0] with a slash but relative is a path inside the artifact; everything else is passed as is. */
-  static List<String> resolve(List<String> command, Path artifactDir) {
-    List<String> out = new ArrayList<>(command);
-    String first = out.get(0);
-    if (first.contains("/") && !Path.of(first).isAbsolute()) out.set(0, artifactDir.resolve(first).toString());
-    return out;
-  }
-
-  private static Limits limits(LimitsSpec l) {
-    return new Limits(l.memory() == null ? OptionalLong.empty() : OptionalLong.of(l.memory()),
-        l.processes() == null ? OptionalInt.empty() : OptionalInt.of(l.processes()));
-  }
-
-  private static String differences(LaunchPlan.Launch a, LaunchPlan.Launch b) {
-    List<String> d = new ArrayList<>();
-    if (!a.image().equals(b.image())) d.add("image");
-    if (!a.version().equals(b.version())) d.add("version");
-    if (!a.command().equals(b.command())) d.add("command");
-    if (!a.env().equals(b.env())) d.add("env");
-    if (!a.ports().equals(b.ports())) d.add("ports");
-    if (!a.limits().equals(b.limits())) d.add("limits");
-    if (!java.util.Objects.equals(a.runAsUser(), b.runAsUser())) d.add("user");
-    if (!java.util.Objects.equals(a.configPath(), b.configPath())) d.add("config path");
-    return String.join(", ", d) + " changed";
   }
 
   static String human(Duration d) {

@@ -1,6 +1,7 @@
 package glow.actors.instance;
 
 import glow.actors.files.InstanceEnv;
+import glow.actors.process.Limits;
 import glow.actors.files.UnknownVariableException;
 import glow.actors.files.Vars;
 import glow.conf.snapshot.InstanceSpec;
@@ -17,6 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -39,7 +43,45 @@ record LaunchPlan(Launch launch, Path configFile, byte[] config, String configVe
    * resolved against the artifact directory (which is only known after the fetch).
    */
   record Launch(String image, String version, List<String> command, Map<String, String> env,
-      Map<String, Integer> ports, LimitsSpec limits, String runAsUser, String configPath) {}
+      Map<String, Integer> ports, LimitsSpec limits, String runAsUser, String configPath) {
+
+    /**
+     * The argv to run: a relative command[0] with a slash ({@code bin/start}) is a path inside the
+     * artifact; a bare name is looked up on the PATH; the rest is passed as it is.
+     */
+    List<String> command(Path artifactDir) {
+      List<String> out = new ArrayList<>(command);
+      String first = out.get(0);
+      if (first.contains("/") && !Path.of(first).isAbsolute()) out.set(0, artifactDir.resolve(first).toString());
+      return out;
+    }
+
+    Limits processLimits() {
+      return new Limits(limits.memory() == null ? OptionalLong.empty() : OptionalLong.of(limits.memory()),
+          limits.processes() == null ? OptionalInt.empty() : OptionalInt.of(limits.processes()));
+    }
+
+    /** What differs from next, for humans: "version, ports changed". */
+    String changesTo(Launch next) {
+      List<String> d = new ArrayList<>();
+      if (!image.equals(next.image)) d.add("image");
+      if (!version.equals(next.version)) d.add("version");
+      if (!command.equals(next.command)) d.add("command");
+      // GLOW_IMAGE, GLOW_VERSION and GLOW_INSTANCE_ID follow image and version: not news of their own
+      Map<String, String> a = new LinkedHashMap<>(env);
+      Map<String, String> b = new LinkedHashMap<>(next.env);
+      for (String derived : List.of("GLOW_IMAGE", "GLOW_VERSION", "GLOW_INSTANCE_ID")) {
+        a.remove(derived);
+        b.remove(derived);
+      }
+      if (!a.equals(b)) d.add("env");
+      if (!ports.equals(next.ports)) d.add("ports");
+      if (!limits.equals(next.limits)) d.add("limits");
+      if (!Objects.equals(runAsUser, next.runAsUser)) d.add("user");
+      if (!Objects.equals(configPath, next.configPath)) d.add("config path");
+      return String.join(", ", d) + " changed";
+    }
+  }
 
   /**
    * Expands env, command and config of spec for this node.

@@ -14,16 +14,27 @@ import java.util.List;
  * @param balance           the balancer name or class
  * @param connectAttempts   attempts per upstream for one connection (retries + 1)
  * @param neededBy          ids of the instances on this node that require it
+ * @param state             bound, binding, bind-failed, draining (being replaced), waiting (for the
+ *                          previous listener to release the port), refused (cannot start, see error)
+ *                          or no-answer (did not answer in time)
  * @param boundAddress      where it listens, or null while it is not bound
- * @param error             why it is not bound (bind failure, waiting for the port), or null
+ * @param error             why it is not bound (bind failure, refused), or null
  * @param activeConnections open TCP connections, or live UDP sessions
  * @param endpoints         the primary service's endpoints, in registry order
  * @param fallbackEndpoints the fallback service's endpoints; empty without a fallback
  */
 public record ListenerStatus(String name, int port, String protocol, String service, String fallback,
-                             String balance, int connectAttempts, List<String> neededBy, String boundAddress,
+                             String balance, int connectAttempts, List<String> neededBy, String state,
+                             String boundAddress,
                              String error, int activeConnections, List<EndpointStatus> endpoints,
                              List<EndpointStatus> fallbackEndpoints) implements CborSerializable {
+  public static final String BOUND = "bound";
+  public static final String BINDING = "binding";
+  public static final String BIND_FAILED = "bind-failed";
+  public static final String DRAINING = "draining";
+  public static final String WAITING = "waiting";
+  public static final String REFUSED = "refused";
+  public static final String NO_ANSWER = "no-answer";
 
   /**
    * One endpoint of an upstream as this node's proxy sees it.
@@ -34,15 +45,15 @@ public record ListenerStatus(String name, int port, String protocol, String serv
                                int consecutiveFailures) implements CborSerializable {}
 
   /** A listener with no live answer (not started, or no reply): what is known from its spec. */
-  static ListenerStatus notRunning(String host, DesiredListeners.Desired d, String error) {
-    return of(host, d.spec(), d.neededBy(), null, error, 0, null, null);
+  static ListenerStatus notRunning(String host, DesiredListeners.Desired d, String state, String error) {
+    return of(host, d.spec(), d.neededBy(), state, null, error, 0, null, null);
   }
 
-  static ListenerStatus of(String host, ListenerSpec spec, List<String> neededBy, String boundAddress,
+  static ListenerStatus of(String host, ListenerSpec spec, List<String> neededBy, String state, String boundAddress,
                            String error, int active, Upstream primary, Upstream fallback) {
     return new ListenerStatus(spec.name(host), spec.port(), spec.protocol().toString(), spec.service().toString(),
         spec.fallback() == null ? null : spec.fallback().toString(), spec.upstream().balancer(),
-        spec.upstream().maxConnectAttempts(), neededBy, boundAddress, error, active,
+        spec.upstream().maxConnectAttempts(), neededBy, state, boundAddress, error, active,
         endpoints(primary), endpoints(fallback));
   }
 

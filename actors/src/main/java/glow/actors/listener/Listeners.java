@@ -204,12 +204,12 @@ public final class Listeners extends AbstractBehavior<Listeners.Command> {
       Running r = running.get(port);
       if (r != null) {
         ask.put(port, r.actor());
-        known.put(port, ListenerStatus.notRunning(settings.host(), d, "no answer from the listener"));
+        known.put(port, ListenerStatus.notRunning(settings.host(), d, ListenerStatus.NO_ANSWER,
+            "no answer from the listener within " + settings.statusTimeout()));
       } else if (refused.containsKey(port)) {
-        known.put(port, ListenerStatus.notRunning(settings.host(), d, refused.get(port)));
+        known.put(port, ListenerStatus.notRunning(settings.host(), d, ListenerStatus.REFUSED, refused.get(port)));
       } else {
-        known.put(port, ListenerStatus.notRunning(settings.host(), d,
-            "waiting for the previous listener on port " + port + " to release it"));
+        known.put(port, ListenerStatus.notRunning(settings.host(), d, ListenerStatus.WAITING, null));
       }
     });
     getContext().spawnAnonymous(StatusQuery.create(ask, known, g.replyTo(), settings.statusTimeout()));

@@ -21,6 +21,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
@@ -75,7 +76,8 @@ public final class ProxyListener extends AbstractBehavior<ProxyListener.Command>
   private List<String> neededBy;
   private ProxyBinding tcp;
   private UdpProxy udp;
-  private boolean binding; // a TCP bind is in flight
+  /** The TCP bind in flight, or null: if this actor stops first, the binding it yields is closed. */
+  private CompletionStage<ProxyBinding> binding;
   private int failures; // failed binds in a row
   private String error;
   private ActorRef<Released> drainReplyTo; // non-null once draining
@@ -114,12 +116,15 @@ public final class ProxyListener extends AbstractBehavior<ProxyListener.Command>
         })
         .onMessage(Drained.class, d -> {
           tcp = null;
+          getContext().getLog().info("listener {} for {} drained and stopped", name, spec.service());
           return Behaviors.stopped();
         })
         .onSignal(PostStop.class, s -> {
-          // stopped without a drain (node shutdown, parent stopped): close what is open now
+          // Stopped without a drain (node shutdown, parent stopped): close what is open now. On node
+          // shutdown this runs when the actor system ends, after the instances that used it stopped.
           if (tcp != null) tcp.unbind();
           if (udp != null) udp.close();
+          if (binding != null) binding.thenAccept(ProxyBinding::unbind); // nobody will hear of it
           return this;
         })
         .build();
@@ -132,10 +137,9 @@ public final class ProxyListener extends AbstractBehavior<ProxyListener.Command>
     }
     ListenerSettings ls = new ListenerSettings(name, settings.host(), spec.port(), settings.idleTimeout(),
         settings.maxConnections(), settings.drainGrace(), 1024);
-    binding = true;
     try {
-      getContext().pipeToSelf(TcpProxy.bind(getContext().getSystem(), ls, primary, fallback),
-          (b, failure) -> failure == null ? new Bound(b) : new BindFailed(failure));
+      binding = TcpProxy.bind(getContext().getSystem(), ls, primary, fallback);
+      getContext().pipeToSelf(binding, (b, failure) -> failure == null ? new Bound(b) : new BindFailed(failure));
     } catch (RuntimeException e) {
       getContext().getSelf().tell(new BindFailed(e));
     }
@@ -153,7 +157,7 @@ public final class ProxyListener extends AbstractBehavior<ProxyListener.Command>
   }
 
   private Behavior<Command> onBound(Bound b) {
-    binding = false;
+    binding = null;
     tcp = b.binding();
     if (drainReplyTo != null) return startDrain(); // removed while the bind was in flight
     bound(tcp.localAddress());
@@ -168,7 +172,7 @@ public final class ProxyListener extends AbstractBehavior<ProxyListener.Command>
   }
 
   private Behavior<Command> onBindFailed(Throwable cause) {
-    binding = false;
+    binding = null;
     if (drainReplyTo != null) return releasedAndStop();
     failures++;
     Duration wait = settings.bindRetryAfter(failures);
@@ -176,8 +180,9 @@ public final class ProxyListener extends AbstractBehavior<ProxyListener.Command>
     while (root.getCause() != null && root.getCause() != root) root = root.getCause();
     String reason = String.valueOf(root.getMessage()); // e.g. "Address already in use"
     error = "cannot bind " + name + " (" + spec.protocol() + ") for " + spec.service() + ", needed by "
-        + String.join(", ", neededBy) + ": " + reason + "; is another program using port " + spec.port()
-        + "? retrying in " + wait.toMillis() + " ms";
+        + String.join(", ", neededBy) + ": " + reason
+        + (reason.contains("in use") ? "; is another program using port " + spec.port() + "?" : "")
+        + " retrying in " + wait.toMillis() + " ms";
     getContext().getLog().warn(error);
     timers.startSingleTimer(RetryBind.INSTANCE, wait);
     return this;
@@ -193,7 +198,7 @@ public final class ProxyListener extends AbstractBehavior<ProxyListener.Command>
       udp = null;
       return releasedAndStop();
     }
-    if (binding) return this; // onBound or onBindFailed finishes the drain
+    if (binding != null) return this; // onBound or onBindFailed finishes the drain
     return releasedAndStop();
   }
 
@@ -220,9 +225,9 @@ public final class ProxyListener extends AbstractBehavior<ProxyListener.Command>
       address = udp.localAddress().getAddress().getHostAddress() + ":" + udp.localAddress().getPort();
       active = udp.activeSessions();
     }
-    String shown = drainReplyTo != null ? "draining" : address == null && error == null ? "binding" : error;
-    g.replyTo().tell(ListenerStatus.of(settings.host(), spec, neededBy, drainReplyTo != null ? null : address,
-        shown, active, primary, fallback));
+    String state = drainReplyTo != null ? ListenerStatus.DRAINING
+        : address != null ? ListenerStatus.BOUND : error != null ? ListenerStatus.BIND_FAILED : ListenerStatus.BINDING;
+    g.replyTo().tell(ListenerStatus.of(settings.host(), spec, neededBy, state, address, error, active, primary, fallback));
     return this;
   }
 

@@ -1,5 +1,6 @@
 package glow.actors.node;
 
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -149,6 +150,10 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private void reconcile() {
     Snapshot snapshot = w.current().get();
     if (snapshot == null) return;
+    // Once the node is shutting down, sharding hands the supervisors off (each stops its process).
+    // An Ensure now would start a supervisor again, or sit buffered in the region and hold up its
+    // shutdown until the phase times out (seen: 30 s).
+    if (CoordinatedShutdown.get(getContext().getSystem()).getShutdownReason().isPresent()) return;
     Set<String> wanted = new LinkedHashSet<>();
     for (InstanceSpec i : snapshot.instancesOn(w.node())) wanted.add(i.key());
     for (String key : wanted) {

@@ -51,7 +51,7 @@ public final class NodeServices implements GlowNode.Extras {
     NodeSettings s = node.settings();
     topic = guardian.spawn(Topic.create(RepoUpdate.class, RepoUpdate.TOPIC), "repo-updates");
     RepoSource source = s.repo().map(r -> RepoSources.of(r, s.branch(), s.dataDir())).orElse(null);
-    sync = RepoSync.init(node.system(), source, s.syncInterval(), topic, node.registry());
+    sync = RepoSync.init(node.system(), source, s.syncInterval(), topic, node.registry(), current::get);
     InstanceRuntime runtime = new InstanceRuntime(s.name(), s.host(), s.dataDir(), parts.driver(), parts.artifacts(),
         parts.logs(), node.registry(), current::get, parts.timing(), parts.nodeEnv(), s.runAsUser().orElse(null));
     InstanceSupervisors<InstanceSupervisor.Command> supervisors = Sharding.initInstanceSupervisors(node.system(),

@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -80,17 +81,28 @@ public final class RepoSync extends AbstractBehavior<RepoSync.Command> {
    * @param source the repo, or null when the node has none configured (an empty snapshot is published)
    * @param topic this node's topic actor for {@link RepoUpdate#TOPIC}
    * @param registry this node's registry replica, for externals
+   * @param inForce the snapshot this node has in force (null when none), read when the singleton
+   *     starts here: see {@link #create}
    */
   public static ActorRef<Command> init(ActorSystem<?> system, RepoSource source, Duration interval,
-      ActorRef<Topic.Command<RepoUpdate>> topic, ActorRef<ServiceRegistry.Command> registry) {
-    Behavior<Command> behavior = Behaviors.supervise(create(source, interval, topic, registry))
+      ActorRef<Topic.Command<RepoUpdate>> topic, ActorRef<ServiceRegistry.Command> registry,
+      Supplier<Snapshot> inForce) {
+    Behavior<Command> behavior = Behaviors.supervise(create(source, interval, topic, registry, inForce))
         .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
     return ClusterSingleton.get(system).init(SingletonActor.of(behavior, NAME));
   }
 
+  /**
+   * The singleton's behavior. It starts from {@code inForce}, the snapshot the hosting node already
+   * has (rebuilt from the last update it received), as the previous snapshot of its first load:
+   * when the singleton moves to another node or restarts, a file that is bad at that moment keeps
+   * its last good version instead of being dropped (which would stop its instances).
+   */
   public static Behavior<Command> create(RepoSource source, Duration interval,
-      ActorRef<Topic.Command<RepoUpdate>> topic, ActorRef<ServiceRegistry.Command> registry) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RepoSync(ctx, timers, source, interval, topic, registry)));
+      ActorRef<Topic.Command<RepoUpdate>> topic, ActorRef<ServiceRegistry.Command> registry,
+      Supplier<Snapshot> inForce) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(
+        timers -> new RepoSync(ctx, timers, source, interval, topic, registry, inForce.get())));
   }
 
   private final RepoSource source;
@@ -105,8 +117,10 @@ public final class RepoSync extends AbstractBehavior<RepoSync.Command> {
   private boolean again;
 
   private RepoSync(ActorContext<Command> ctx, TimerScheduler<Command> timers, RepoSource source, Duration interval,
-      ActorRef<Topic.Command<RepoUpdate>> topic, ActorRef<ServiceRegistry.Command> registry) {
+      ActorRef<Topic.Command<RepoUpdate>> topic, ActorRef<ServiceRegistry.Command> registry, Snapshot inForce) {
     super(ctx);
+    this.snapshot = inForce;
+    this.current = inForce == null ? null : RepoUpdate.of(inForce);
     this.source = source;
     this.topic = topic;
     this.registry = registry;

@@ -68,7 +68,7 @@ class NodeAgentTest {
     node = GlowNode.start(settings, (ctx, n) -> {
       topic = ctx.spawn(Topic.create(RepoUpdate.class, RepoUpdate.TOPIC), "repo-updates");
       sync = RepoSync.init(n.system(), RepoSources.of(repo.dir().toString(), "main", settings.dataDir()),
-          settings.syncInterval(), topic, n.registry());
+          settings.syncInterval(), topic, n.registry(), current::get);
       InstanceSupervisors<InstanceSupervisor.Command> supervisors = Sharding.initInstanceSupervisors(n.system(),
           InstanceSupervisor.Command.class, ec -> RecordingSupervisor.create(ec.getEntityId(), received::add),
           new InstanceSupervisor.Stop());

@@ -110,7 +110,8 @@ class NodeEndToEndTest {
   static String greeterApp(String version) {
     return "image: greeter\nversion: " + version + "\nprovides: {http: " + greeterPort + "}\n"
         + "config: {path: greeter.properties, source: configs/greeter.properties, on-change: reload}\n"
-        + "health: {port: http, http: /healthz, interval: 300ms, timeout: 1s}\n";
+        + "health: {port: http, http: /healthz, interval: 300ms, timeout: 1s}\n"
+        + "limits: {memory: 512M}\n"; // as the demo repo: the demo JVMs start under it
   }
 
   @Test
