@@ -170,7 +170,7 @@ function renderServices() {
     return `<div class="service" data-listener="${esc(l.name)}">
       <div><b>${esc(l.service)}</b> <span class="muted">on</span> <span class="mono">${esc(l.name)}</span>
         <div class="endpoints">${l.endpoints.map((e) => `<span class="state ${esc(e.state === "available" ? "running" : e.state)}">${esc(e.state)}</span> <span class="mono">${esc(e.endpoint)}</span> <span class="muted">${esc(e.node)}, ${e.activeConnections} open</span>`).join("<br>") || '<span class="warn">no endpoint: nothing provides it now</span>'}
-        ${l.error ? `<div class="warn">${esc(l.error)}</div>` : ""}</div>
+        ${l.state && l.state !== "bound" ? `<div class="warn">listener ${esc(l.state)}</div>` : ""}${l.error ? `<div class="warn">${esc(l.error)}</div>` : ""}</div>
         <div class="muted">${l.activeConnections} open connections, needed by ${esc(l.neededBy.join(", "))}</div></div>
       ${chart("connections", r.conn, "/s", "conn")}${chart("bytes", r.bytes, "B/s", "bytes")}${chart("HTTP requests", r.http, "req/s", "http")}${chart("p99", r.p99, "ms", "p99")}</div>`;
   }).join("");

@@ -125,23 +125,26 @@ final class NodeRun {
         err.flush();
         return CommandLine.ExitCode.SOFTWARE;
       }
+      if (signals) installSignalHandlers();
+      out.println("glow: node " + settings.name() + " starting at " + node.cluster().selfMember().address()
+          + (settings.seeds().isEmpty() ? " (forms its own cluster)" : ", joining " + settings.seeds()));
+      out.println("glow: repo " + settings.repo().orElse("(none)") + ", artifacts " + artifactBase + ", data dir " + dataDir);
+      out.flush();
+      onStart.started(node, services);
+      // after the printer and the signal handlers: binding takes a moment and must not delay either
       GlowApi api;
       try {
         api = GlowApi.start(node, services, logs, apiSettings);
       } catch (IllegalStateException | IllegalArgumentException e) {
         err.println("glow " + command + ": " + e.getMessage());
         err.flush();
+        stopRequested.set(true); // a deliberate stop, not a removal from the cluster
         node.stop().toCompletableFuture().get(120, TimeUnit.SECONDS);
         return CommandLine.ExitCode.USAGE;
       }
-      if (signals) installSignalHandlers();
-      out.println("glow: node " + settings.name() + " starting at " + node.cluster().selfMember().address()
-          + (settings.seeds().isEmpty() ? " (forms its own cluster)" : ", joining " + settings.seeds()));
-      out.println("glow: repo " + settings.repo().orElse("(none)") + ", artifacts " + artifactBase + ", data dir " + dataDir);
       out.println("glow: API and dashboard at " + api.url() + "/" + (generatedToken == null ? ""
           : " (API token for this run: " + generatedToken + "; e.g. GLOW_TOKEN=" + generatedToken + " glow sync)"));
       out.flush();
-      onStart.started(node, services);
       GlowNode running = node;
       // whichever comes first: a stop request, or the system terminating by itself (downed, left)
       running.system().getWhenTerminated().thenRun(stop::countDown);

@@ -206,6 +206,24 @@ class ApiCommandsTest {
         + " (is a node running there? give its API with --api URL)\n", err.toString());
   }
 
+  @Test
+  void aNodeWhoseApiPortIsTakenExitsTwoAndSaysWhatToDo() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      NodeCommand other = new NodeCommand();
+      other.installSignalHandlers = false;
+      CommandLine cl = new CommandLine(other);
+      StringWriter err = new StringWriter();
+      cl.setOut(new PrintWriter(new StringWriter(), true));
+      cl.setErr(new PrintWriter(err, true));
+      int code = cl.execute("--name", "n2", "--cluster-port", "0", "--data-dir", tmp.resolve("data2").toString(),
+          "--api", "127.0.0.1:" + taken.getLocalPort(), "-D", "akka.coordinated-shutdown.run-by-jvm-shutdown-hook=off");
+      assertEquals(2, code, err.toString());
+      assertTrue(err.toString().startsWith("glow node: cannot bind the API on 127.0.0.1:" + taken.getLocalPort() + " ("), err.toString());
+      assertTrue(err.toString().contains("set glow.node.api or --api HOST:PORT"), err.toString());
+      assertTrue(!err.toString().contains("removed from the cluster"), err.toString());
+    }
+  }
+
   static void tarGz(Path base, String image, String version, String start) throws IOException {
     Path file = Files.createDirectories(base.resolve(image).resolve(version)).resolve(image + "-" + version + ".tar.gz");
     try (OutputStream out = Files.newOutputStream(file);

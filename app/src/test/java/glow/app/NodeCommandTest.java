@@ -116,7 +116,7 @@ class NodeCommandTest {
     DevCommand dev = cli.getSubcommands().get("dev").getCommand();
     dev.installSignalHandlers = false;
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("dev", repo.toString(),
-        "--artifacts", artifacts.toString(), "--data-dir", tmp.resolve("data").toString(),
+        "--artifacts", artifacts.toString(), "--data-dir", tmp.resolve("data").toString(), "--api", "127.0.0.1:0",
         "-D", "akka.coordinated-shutdown.run-by-jvm-shutdown-hook=off"));
     try {
       await(() -> out.toString().contains("sleeper#1      running") && out.toString().contains("sleeper#2      running"),

@@ -29,7 +29,7 @@ class NodeSignalTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process node = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "node",
         "--name", "n1", "--cluster-port", "0", "--repo", repo.toString(), "--artifacts", artifacts.toString(),
-        "--data-dir", tmp.resolve("data").toString())
+        "--data-dir", tmp.resolve("data").toString(), "--api", "127.0.0.1:0")
         .redirectErrorStream(true).redirectOutput(tmp.resolve("node.out").toFile()).start();
     try {
       List<ProcessHandle> sleepers = List.of();
