@@ -39,6 +39,7 @@ final class TestNode implements AutoCloseable {
   static final Path DEMO_ARTIFACTS = Path.of("..", "examples", "artifacts").toAbsolutePath().normalize();
 
   final Path tmp;
+  private final boolean ownsKamon;
   final Path repo;
   final int greeterPort;
   /** The ticker's loopback port for greeter:http. */
@@ -50,29 +51,33 @@ final class TestNode implements AutoCloseable {
   final GlowApi api;
 
   TestNode(String name) throws Exception {
+    this(name, name, null);
+  }
+
+  /**
+   * @param tickerNode the node the repo places ticker#1 on (greeter#1 is always on the first node)
+   * @param seed a running test node to join, sharing its repo and artifacts; null to start a cluster
+   */
+  TestNode(String name, String tickerNode, TestNode seed) throws Exception {
+    ownsKamon = seed == null;
     // Kamon ticks every second so that /metrics moves within a test
-    Kamon.initWithoutAttaching(ConfigFactory.parseString("kamon.metric.tick-interval = 1s\n"
-        + "kamon.prometheus.start-embedded-http-server = no").withFallback(ConfigFactory.load()));
+    if (ownsKamon) {
+      Kamon.initWithoutAttaching(ConfigFactory.parseString("kamon.metric.tick-interval = 1s\n"
+          + "kamon.prometheus.start-embedded-http-server = no").withFallback(ConfigFactory.load()));
+    }
     tmp = Files.createTempDirectory("glow-api");
     Path data = tmp.resolve("data");
-    Path artifacts = tmp.resolve("artifacts");
-    copyDemo(artifacts, "greeter", "1.0.0");
-    tarGz(artifacts, "ticker", "1.0.0", Map.of("bin/start", """
-        #!/bin/sh
-        echo "ticker started pid $$"
-        n=0
-        while true; do n=$((n+1)); echo "tick $n"; sleep 0.2; done
-        """));
-    greeterPort = freePort();
-    local = freePort();
-    repo = Files.createDirectories(tmp.resolve("repo"));
-    write("apps/greeter.yaml", "image: greeter\nversion: 1.0.0\ncommand: [bin/start]\nprovides: {http: " + greeterPort + "}\n"
-        + "config: {path: greeter.properties, source: configs/greeter.properties, on-change: reload}\n"
-        + "health: {port: http, http: /healthz, interval: 300ms, timeout: 1s}\n");
-    write("configs/greeter.properties", "greeting=Hello\n");
-    write("deployments/greeter-1.yaml", "app: greeter\nnode: " + name + "\ninstance: 1\n");
-    write("apps/ticker.yaml", "image: ticker\nversion: 1.0.0\nrequires:\n  - greeter:http -> " + local + "\n");
-    write("deployments/ticker-1.yaml", "app: ticker\nnode: " + name + "\ninstance: 1\n");
+    Path artifacts = seed != null ? seed.tmp.resolve("artifacts") : tmp.resolve("artifacts");
+    if (seed != null) {
+      repo = seed.repo;
+      greeterPort = seed.greeterPort;
+      local = seed.local;
+    } else {
+      repo = Files.createDirectories(tmp.resolve("repo"));
+      greeterPort = freePort();
+      local = freePort();
+      writeRepo(artifacts, name, tickerNode);
+    }
     Map<String, String> o = new HashMap<>();
     o.put("name", name);
     o.put("cluster-port", "0");
@@ -83,6 +88,8 @@ final class TestNode implements AutoCloseable {
     o.put("sync-interval", "1s");
     o.put("api", "127.0.0.1:0");
     o.put("glow.api.tokens", TOKEN);
+    if (seed != null) o.put("seeds", seed.node.cluster().selfMember().address().host().get() + ":"
+        + seed.node.cluster().selfMember().address().port().get());
     o.put("akka.cluster.jmx.multi-mbeans-in-same-jvm", "on");
     o.put("akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
     o.put("akka.management.http.hostname", "127.0.0.1");
@@ -98,6 +105,23 @@ final class TestNode implements AutoCloseable {
         ListenersSettings.defaults().withDrainGrace(Duration.ofMillis(200)), env));
     node = GlowNode.start(settings, services);
     api = GlowApi.start(node, services, logs, ApiSettings.of(settings));
+  }
+
+  private void writeRepo(Path artifacts, String name, String tickerNode) throws IOException {
+    copyDemo(artifacts, "greeter", "1.0.0");
+    tarGz(artifacts, "ticker", "1.0.0", Map.of("bin/start", """
+        #!/bin/sh
+        echo "ticker started pid $$"
+        n=0
+        while true; do n=$((n+1)); echo "tick $n"; sleep 0.2; done
+        """));
+    write("apps/greeter.yaml", "image: greeter\nversion: 1.0.0\ncommand: [bin/start]\nprovides: {http: " + greeterPort + "}\n"
+        + "config: {path: greeter.properties, source: configs/greeter.properties, on-change: reload}\n"
+        + "health: {port: http, http: /healthz, interval: 300ms, timeout: 1s}\n");
+    write("configs/greeter.properties", "greeting=Hello\n");
+    write("deployments/greeter-1.yaml", "app: greeter\nnode: " + name + "\ninstance: 1\n");
+    write("apps/ticker.yaml", "image: ticker\nversion: 1.0.0\nrequires:\n  - greeter:http -> " + local + "\n");
+    write("deployments/ticker-1.yaml", "app: ticker\nnode: " + tickerNode + "\ninstance: 1\n");
   }
 
   String url(String path) {
@@ -118,7 +142,7 @@ final class TestNode implements AutoCloseable {
     node.stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
     driver.close();
     logs.close();
-    scala.jdk.javaapi.FutureConverters.asJava(Kamon.stop()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    if (ownsKamon) scala.jdk.javaapi.FutureConverters.asJava(Kamon.stop()).toCompletableFuture().get(10, TimeUnit.SECONDS);
     try (Stream<Path> all = Files.walk(tmp)) {
       all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
