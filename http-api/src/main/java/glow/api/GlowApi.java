@@ -59,7 +59,8 @@ public final class GlowApi implements AutoCloseable {
     var system = node.system();
     String name = node.settings().name();
     String n = "-" + STARTED.incrementAndGet(); // tests start a second API on one node
-    system.systemActorOf(Behaviors.supervise(LogServer.create(name, logs)).onFailure(SupervisorStrategy.restart()),
+    system.systemActorOf(Behaviors.supervise(LogServer.create(name, logs,
+        node.settings().dataDir().resolve("logs"))).onFailure(SupervisorStrategy.restart()),
         "glow-log-server" + n, Props.empty());
     ActorRef<Topic.Command<InstanceStatus>> statusTopic =
         system.systemActorOf(Topic.create(InstanceStatus.class, NodeEvents.STATUS_TOPIC), "glow-status-topic" + n, Props.empty());

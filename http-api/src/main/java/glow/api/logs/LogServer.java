@@ -12,14 +12,20 @@ import akka.actor.typed.receptionist.ServiceKey;
 import glow.actors.CborSerializable;
 import glow.actors.logs.LogLine;
 import glow.actors.logs.NodeLogHub;
+import akka.actor.typed.DispatcherSelector;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Answers log queries about the instances of its node from the node's {@link NodeLogHub}: recent
- * lines on {@link Query}, and a live feed on {@link Follow} until the follower stops; one per node,
+ * Answers log queries about the instances of its node: past lines on {@link Query} (the node's
+ * {@link NodeLogHub} memory, then its log files), and a live feed on {@link Follow} until the
+ * follower stops; one per node,
  * registered with the Receptionist under {@link #KEY} so that any node's API can fan out to all.
  */
 public final class LogServer extends AbstractBehavior<LogServer.Command> {
@@ -38,18 +44,23 @@ public final class LogServer extends AbstractBehavior<LogServer.Command> {
 
   public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "glow-log-server");
 
-  public static Behavior<Command> create(String node, NodeLogHub hub) {
-    return Behaviors.setup(ctx -> new LogServer(ctx, node, hub));
+  /** @param logsDir where this node's instance log files are ({@code <data-dir>/logs}) */
+  public static Behavior<Command> create(String node, NodeLogHub hub, Path logsDir) {
+    return Behaviors.setup(ctx -> new LogServer(ctx, node, hub, new LogFiles(logsDir, node)));
   }
 
   private final String node;
   private final NodeLogHub hub;
+  private final LogFiles files;
+  private final Executor blocking;
   private final Map<ActorRef<LogEntry>, NodeLogHub.Subscription> followers = new HashMap<>();
 
-  private LogServer(ActorContext<Command> ctx, String node, NodeLogHub hub) {
+  private LogServer(ActorContext<Command> ctx, String node, NodeLogHub hub, LogFiles files) {
     super(ctx);
     this.node = node;
     this.hub = hub;
+    this.files = files;
+    this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
   }
 
@@ -66,9 +77,23 @@ public final class LogServer extends AbstractBehavior<LogServer.Command> {
         .build();
   }
 
+  /**
+   * The recent lines come from the hub's memory; when they are fewer than asked, the older ones
+   * come from the files, strictly before the oldest line in memory so that none is sent twice.
+   * Answered from the blocking dispatcher (file reads); touches no actor state.
+   */
   private Behavior<Command> onQuery(Query q) {
-    List<LogLine> found = hub.since(q.since(), q.filter()::test, q.max());
-    q.replyTo().tell(new Lines(node, found.stream().map(LogEntry::of).toList()));
+    List<LogLine> recent = hub.since(q.since(), q.filter()::test, q.max());
+    if (recent.size() >= q.max()) {
+      q.replyTo().tell(new Lines(node, recent.stream().map(LogEntry::of).toList()));
+      return this;
+    }
+    Instant before = recent.isEmpty() ? Instant.MAX : recent.get(0).timestamp();
+    CompletableFuture.runAsync(() -> {
+      List<LogLine> all = new ArrayList<>(files.read(q.filter(), q.since(), before, q.max() - recent.size()));
+      all.addAll(recent);
+      q.replyTo().tell(new Lines(node, all.stream().map(LogEntry::of).toList()));
+    }, blocking);
     return this;
   }
 
