@@ -40,6 +40,23 @@ function showRepo(r) {
   $("#repo-problems").innerHTML = problems.map((p) => `<li>${esc(p.file)}${p.line ? ":" + p.line + ":" + p.column : ""}: ${p.path ? esc(p.path) + ": " : ""}${esc(p.message)}</li>`).join("");
 }
 
+// ---- apps
+
+async function refreshApps() {
+  state.apps = (await getJson("/api/apps")).apps;
+  renderApps();
+}
+
+function renderApps() {
+  $("#apps tbody").innerHTML = (state.apps || []).map((a) => {
+    const running = a.instances.filter((k) => (state.instances.get(k) || {}).state === "running").length;
+    const all = a.instances.length;
+    return `<tr data-app="${esc(a.name)}"><td><b>${esc(a.name)}</b></td><td class="mono">${esc(a.version)}</td>
+      <td><span class="state ${running === all && all > 0 ? "running" : running === 0 && all > 0 ? "failed" : "backoff"}">${running} of ${all}</span></td>
+      <td>${esc(a.nodes.join(", "))}</td></tr>`;
+  }).join("");
+}
+
 // ---- instances
 
 async function refreshInstances() {
@@ -71,6 +88,7 @@ function renderInstances() {
     apps.map((a) => `<option value="app=${esc(a)}">app ${esc(a)}</option>`).join("") +
     rows.map((i) => `<option value="instance=${esc(encodeURIComponent(i.key))}">instance ${esc(i.key)}</option>`).join("");
   filter.value = chosen;
+  renderApps();
 }
 
 async function restart(key) {
@@ -150,7 +168,9 @@ function spark(points) {
   const now = Date.now(), vals = points.map((p) => p[1]).filter((v) => v != null);
   const max = Math.max(1e-9, ...vals);
   const xy = points.filter((p) => p[1] != null).map((p) => `${(100 - (now - p[0]) / WINDOW_MS * 100).toFixed(1)},${(34 - p[1] / max * 32).toFixed(1)}`);
-  return `<svg viewBox="0 0 100 36" preserveAspectRatio="none"><polyline points="${xy.join(" ")}"/></svg>`;
+  // one sample is a dot; two or more a line; the strip stays visible while empty
+  const dot = xy.length === 1 ? `<circle cx="${xy[0].split(",")[0]}" cy="${xy[0].split(",")[1]}" r="1.5"/>` : "";
+  return `<svg viewBox="0 0 100 36" preserveAspectRatio="none"><polyline points="${xy.join(" ")}"/>${dot}</svg>`;
 }
 
 function fmt(v, unit) {
@@ -226,6 +246,7 @@ $("#log-clear").addEventListener("click", () => { $("#log").innerHTML = ""; });
 getJson("/api/repo").then(showRepo).catch(() => {});
 every(5000, refreshCluster);
 every(5000, refreshInstances);
+every(5000, refreshApps);
 every(5000, refreshServices);
 every(2000, refreshTraffic);
 followEvents();

@@ -63,6 +63,8 @@ class DashboardBrowserTest {
         + ".map(r => r.dataset.instance + '=' + r.querySelector('.state').textContent).join(' ')";
     await(states, v -> v.asText().equals("greeter#1=running ticker#1=running"), Duration.ofSeconds(40));
     await("return document.querySelector('#nodes tbody').textContent", v -> v.asText().contains("web1"), Duration.ofSeconds(10));
+    await("return [...document.querySelectorAll('#apps tr[data-app]')].map(r => r.dataset.app + ' ' + r.cells[2].textContent).join(', ')",
+        v -> v.asText().equals("greeter 1 of 1, ticker 1 of 1"), Duration.ofSeconds(15));
     await("return document.querySelector('#repo-version').textContent", v -> v.asText().startsWith("repo dir-"), Duration.ofSeconds(10));
 
     String http = "const b = document.querySelector('[data-listener=\"127.0.0.1:" + n.local + "\"] [data-metric=http] b');"
@@ -79,6 +81,8 @@ class DashboardBrowserTest {
         Duration.ofSeconds(20));
     String conns = "return document.querySelector('[data-listener=\"127.0.0.1:" + n.local + "\"] [data-metric=conn] b').textContent";
     await(conns, v -> v.asText().matches("[0-9.]+ /s") && Double.parseDouble(v.asText().split(" ")[0]) > 0, Duration.ofSeconds(10));
+    String p99 = "return document.querySelector('[data-listener=\"127.0.0.1:" + n.local + "\"] [data-metric=p99] b').textContent";
+    await(p99, v -> v.asText().matches("[0-9.]+ ms"), Duration.ofSeconds(10));
 
     // a line printed after the page loaded: the ticker's restart banner, through the live log view
     await("return document.querySelectorAll('#log .line').length", v -> v.asInt() > 0, Duration.ofSeconds(10));
