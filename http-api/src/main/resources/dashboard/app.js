@@ -167,7 +167,10 @@ function rates(list) {
 function spark(points) {
   const now = Date.now(), vals = points.map((p) => p[1]).filter((v) => v != null);
   const max = Math.max(1e-9, ...vals);
-  const xy = points.filter((p) => p[1] != null).map((p) => `${(100 - (now - p[0]) / WINDOW_MS * 100).toFixed(1)},${(34 - p[1] / max * 32).toFixed(1)}`);
+  // the x axis spans the data seen so far (at least a minute), up to the 10-minute window
+  const span = Math.min(WINDOW_MS, Math.max(60 * 1000, points.length ? now - points[0][0] : 0));
+  const xy = points.filter((p) => p[1] != null && now - p[0] <= span)
+    .map((p) => `${(100 - (now - p[0]) / span * 100).toFixed(1)},${(34 - p[1] / max * 32).toFixed(1)}`);
   // one sample is a dot; two or more a line; the strip stays visible while empty
   const dot = xy.length === 1 ? `<circle cx="${xy[0].split(",")[0]}" cy="${xy[0].split(",")[1]}" r="1.5"/>` : "";
   return `<svg viewBox="0 0 100 36" preserveAspectRatio="none"><polyline points="${xy.join(" ")}"/>${dot}</svg>`;

@@ -94,6 +94,9 @@ class DashboardBrowserTest {
         Duration.ofSeconds(15));
     await(states, v -> v.asText().equals("greeter#1=running ticker#1=running"), Duration.ofSeconds(20));
 
+    // the charts draw a line once they have a few samples (one every 2 s)
+    await("return document.querySelector('[data-listener=\"127.0.0.1:" + n.local + "\"] [data-metric=http] polyline')"
+        + ".getAttribute('points').split(' ').filter(p => p).length", v -> v.asInt() >= 3, Duration.ofSeconds(15));
     Path shot = Path.of(System.getProperty("glow.dashboard.screenshot", "target/dashboard.png"));
     Files.createDirectories(shot.toAbsolutePath().getParent());
     Files.write(shot, chrome.screenshot());
