@@ -2,8 +2,6 @@ package glow.api;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Props;
-import akka.actor.typed.SupervisorStrategy;
-import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.pubsub.Topic;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.HttpsConnectionContext;
@@ -13,14 +11,12 @@ import glow.actors.instance.InstanceStatus;
 import glow.actors.logs.NodeLogHub;
 import glow.actors.node.GlowNode;
 import glow.actors.node.NodeServices;
-import glow.api.events.NodeEvents;
 import glow.api.events.RepoVersion;
 import glow.api.http.Tls;
-import glow.api.logs.LogServer;
-import glow.api.metrics.InstanceMetrics;
 import glow.api.metrics.MetricsText;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,11 +34,13 @@ public final class GlowApi implements AutoCloseable {
 
   private final ServerBinding binding;
   private final MetricsText metrics;
+  private final ActorRef<ApiActors.Stop> actors;
   private final boolean https;
 
-  private GlowApi(ServerBinding binding, MetricsText metrics, boolean https) {
+  private GlowApi(ServerBinding binding, MetricsText metrics, ActorRef<ApiActors.Stop> actors, boolean https) {
     this.binding = binding;
     this.metrics = metrics;
+    this.actors = actors;
     this.https = https;
   }
 
@@ -59,14 +57,20 @@ public final class GlowApi implements AutoCloseable {
     var system = node.system();
     String name = node.settings().name();
     String n = "-" + STARTED.incrementAndGet(); // tests start a second API on one node
-    system.systemActorOf(Behaviors.supervise(LogServer.create(name, logs,
-        node.settings().dataDir().resolve("logs"))).onFailure(SupervisorStrategy.restart()),
-        "glow-log-server" + n, Props.empty());
-    ActorRef<Topic.Command<InstanceStatus>> statusTopic =
-        system.systemActorOf(Topic.create(InstanceStatus.class, NodeEvents.STATUS_TOPIC), "glow-status-topic" + n, Props.empty());
     AtomicReference<RepoVersion> repo = new AtomicReference<>();
-    system.systemActorOf(Behaviors.supervise(NodeEvents.create(statusTopic, services.topic(), repo, new InstanceMetrics()))
-        .onFailure(SupervisorStrategy.restart()), "glow-node-events" + n, Props.empty());
+    CompletableFuture<ApiActors.Started> started = new CompletableFuture<>();
+    ActorRef<ApiActors.Stop> actors = system.systemActorOf(ApiActors.create(name, logs,
+        node.settings().dataDir().resolve("logs"), services.topic(), repo, started), "glow-api" + n, Props.empty());
+    ActorRef<Topic.Command<InstanceStatus>> statusTopic;
+    try {
+      statusTopic = started.get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).statusTopic();
+    } catch (ExecutionException | TimeoutException e) {
+      actors.tell(ApiActors.Stop.INSTANCE);
+      throw new IllegalStateException("the API's actors did not start: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the API", e);
+    }
     MetricsText metrics = new MetricsText();
     ApiContext context = new ApiContext(node, services, settings, repo, statusTopic, metrics,
         node.settings().repo().orElse("(none)"));
@@ -75,13 +79,15 @@ public final class GlowApi implements AutoCloseable {
     try {
       ServerBinding binding = server.bind(new ApiRoutes(context).route()).toCompletableFuture()
           .get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      return new GlowApi(binding, metrics, settings.tls());
+      return new GlowApi(binding, metrics, actors, settings.tls());
     } catch (ExecutionException | TimeoutException e) {
       metrics.close();
+      actors.tell(ApiActors.Stop.INSTANCE);
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new IllegalStateException("cannot bind the API on " + settings.host() + ":" + settings.port() + " ("
           + cause.getMessage() + "); is another node using it? set glow.node.api or --api HOST:PORT", cause);
     } catch (InterruptedException e) {
+      actors.tell(ApiActors.Stop.INSTANCE);
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while binding the API", e);
     }
@@ -100,6 +106,7 @@ public final class GlowApi implements AutoCloseable {
   @Override
   public void close() {
     metrics.close();
+    actors.tell(ApiActors.Stop.INSTANCE);
     try {
       binding.unbind().toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
