@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import glow.actors.artifact.ArtifactStore;
 import glow.actors.instance.SupervisorTiming;
 import glow.actors.listener.ListenersSettings;
+import glow.actors.logs.LogRetention;
 import glow.actors.logs.NodeLogHub;
 import glow.actors.node.GlowNode;
 import glow.actors.node.NodeServices;
@@ -84,6 +85,13 @@ final class NodeRun {
     ApiSettings apiSettings;
     try {
       apiSettings = ApiSettings.of(settings);
+    } catch (IllegalArgumentException e) {
+      err.println("glow " + command + ": " + e.getMessage());
+      err.flush();
+      return CommandLine.ExitCode.USAGE;
+    }
+    try {
+      LogRetention.of(settings.config()); // the supervisors read it; a bad value must stop us here
     } catch (IllegalArgumentException e) {
       err.println("glow " + command + ": " + e.getMessage());
       err.flush();

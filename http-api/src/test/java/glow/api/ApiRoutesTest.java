@@ -252,6 +252,26 @@ class ApiRoutesTest {
   }
 
   @Test
+  @Order(14)
+  void eachInstanceKeepsItsLogWithinTheConfiguredSize() throws Exception {
+    java.nio.file.Path dir = n.data.resolve("logs");
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!java.nio.file.Files.exists(dir.resolve("ticker#1.log.1")) && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(100); // polling interval: the ticker fills 400 bytes in about 2 s
+    }
+    assertTrue(java.nio.file.Files.exists(dir.resolve("ticker#1.log.1")), "rotated once");
+    // keep = 1: one rotated file at most; each at most max-bytes (a record is written whole)
+    long deadline2 = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (System.nanoTime() < deadline2) {
+      assertFalse(java.nio.file.Files.exists(dir.resolve("ticker#1.log.2")));
+      if (java.nio.file.Files.exists(dir.resolve("ticker#1.log.1"))) {
+        assertTrue(java.nio.file.Files.size(dir.resolve("ticker#1.log.1")) <= TestNode.RETENTION_BYTES);
+      }
+      TimeUnit.MILLISECONDS.sleep(200); // sampled over a few rotations
+    }
+  }
+
+  @Test
   @Order(20)
   void postWithoutTokenIs401WrongTokenIs403RightTokenSyncs() throws Exception {
     Client.Reply none = client.post(n.url("/api/sync"), null);

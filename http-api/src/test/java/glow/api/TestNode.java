@@ -36,9 +36,11 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
  */
 final class TestNode implements AutoCloseable {
   static final String TOKEN = "test-token-7f3a";
+  static final int RETENTION_BYTES = 400;
   static final Path DEMO_ARTIFACTS = Path.of("..", "examples", "artifacts").toAbsolutePath().normalize();
 
   final Path tmp;
+  final Path data;
   private final boolean ownsKamon;
   final Path repo;
   final int greeterPort;
@@ -66,7 +68,7 @@ final class TestNode implements AutoCloseable {
           + "kamon.prometheus.start-embedded-http-server = no").withFallback(ConfigFactory.load()));
     }
     tmp = Files.createTempDirectory("glow-api");
-    Path data = tmp.resolve("data");
+    data = tmp.resolve("data");
     Path artifacts = seed != null ? seed.tmp.resolve("artifacts") : tmp.resolve("artifacts");
     if (seed != null) {
       repo = seed.repo;
@@ -93,6 +95,9 @@ final class TestNode implements AutoCloseable {
     o.put("akka.cluster.jmx.multi-mbeans-in-same-jvm", "on");
     o.put("akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
     o.put("akka.management.http.hostname", "127.0.0.1");
+    // tiny files, so that rotation happens within a test (the ticker writes ~45 bytes every 200 ms)
+    o.put("glow.logs.retention.max-bytes", String.valueOf(RETENTION_BYTES));
+    o.put("glow.logs.retention.keep", "1");
     NodeSettings settings = NodeSettings.load(Optional.empty(), o);
     driver = new OsProcessDriver(data.resolve("processes"));
     driver.reapLeftovers();

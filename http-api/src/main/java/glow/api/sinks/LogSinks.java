@@ -18,7 +18,7 @@ import java.util.TreeSet;
 /**
  * The log sinks of one node, read from {@code glow.logs.sinks} and subscribed to the node's log
  * hub; one per node. Type {@code file} is the per-instance log file every supervisor always writes
- * ({@code <data-dir>/logs/<instance>.log}, rotated at 10 MB, 3 old files kept); the others forward:
+ * ({@code <data-dir>/logs/<instance>.log}, sized by {@code glow.logs.retention}); the others forward:
  * {@code stdout-json}, {@code syslog} (RFC 5424 over UDP or TCP) and {@code http} (batched JSON
  * lines). Each has its own bounded buffer: a slow or dead destination drops lines (counted in
  * /metrics), it never slows an app.
