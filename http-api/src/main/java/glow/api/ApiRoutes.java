@@ -238,10 +238,12 @@ final class ApiRoutes extends AllDirectives {
             "bad query parameter " + r.parameterName() + ": " + r.errorMsg(), null)))
         .handle(MissingQueryParamRejection.class, r -> complete(Json.error(StatusCodes.BAD_REQUEST,
             "missing query parameter " + r.parameterName(), null)))
-        .handleNotFound(extractUnmatchedPath(p -> complete(Json.error(StatusCodes.NOT_FOUND, "no such route",
+        .handleNotFound(complete(Json.error(StatusCodes.NOT_FOUND, "no such route",
             "GET /api/cluster, /api/apps, /api/instances, /api/services, /api/repo, /api/logs, /api/events, /metrics; "
-                + "POST /api/sync, /api/instances/ID/restart (docs/api.md)"))))
+                + "POST /api/sync, /api/instances/ID/restart (docs/api.md)")))
         .build()
+        // any other rejection (unsupported media type, a bad header ...) keeps Akka's status and
+        // text, wrapped in the API's JSON error shape
         .withFallback(RejectionHandler.defaultHandler())
         .mapRejectionResponse(r -> r.entity().getContentType().equals(ContentTypes.APPLICATION_JSON) ? r
             : r.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.write(Map.of("error",
