@@ -2,6 +2,7 @@ package glow.actors.instance;
 
 import glow.actors.logs.InstanceLogFile;
 import glow.actors.logs.LogLine;
+import glow.actors.logs.LogRetention;
 import glow.actors.logs.NodeLogHub;
 import glow.actors.process.OutputLine;
 import java.io.IOException;
@@ -19,13 +20,10 @@ import org.slf4j.LoggerFactory;
  * follow an instance across versions.
  */
 final class InstanceOutput implements Consumer<OutputLine> {
-  /** A log file is rotated at this size, in bytes. */
-  static final long MAX_BYTES = 10L * 1024 * 1024;
-  /** Rotated files kept besides the current one. */
-  static final int KEEP = 3;
 
   private static final Logger log = LoggerFactory.getLogger(InstanceOutput.class);
 
+  private final LogRetention retention;
   private final Path dir;
   private final String node;
   private final String app;
@@ -38,7 +36,8 @@ final class InstanceOutput implements Consumer<OutputLine> {
   private String lastStdout;
   private String lastStderr;
 
-  InstanceOutput(Path dir, String node, String app, String key, NodeLogHub hub) {
+  InstanceOutput(Path dir, String node, String app, String key, NodeLogHub hub, LogRetention retention) {
+    this.retention = retention;
     this.dir = dir;
     this.node = node;
     this.app = app;
@@ -48,7 +47,7 @@ final class InstanceOutput implements Consumer<OutputLine> {
 
   /** Opens the log file if it is not open yet (blocking I/O: call it off the actor). */
   synchronized void open() throws IOException {
-    if (file == null && !closed) file = new InstanceLogFile(dir, node, app, key, MAX_BYTES, KEEP);
+    if (file == null && !closed) file = new InstanceLogFile(dir, node, app, key, retention.maxBytes(), retention.keep());
   }
 
   /** Forgets the last lines: a new process starts. */

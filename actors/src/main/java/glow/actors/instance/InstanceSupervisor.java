@@ -18,6 +18,7 @@ import glow.actors.artifact.ArtifactStore;
 import glow.actors.cluster.PinnedEntityIds;
 import glow.actors.files.AtomicFiles;
 import glow.actors.files.UnknownVariableException;
+import glow.actors.logs.LogRetention;
 import glow.actors.process.ExitStatus;
 import glow.actors.process.ProcessSpec;
 import glow.actors.process.ProcessStartException;
@@ -206,7 +207,8 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     this.app = hash > 0 ? key.substring(0, hash) : key;
     this.instanceDir = runtime.dataDir().resolve("instances").resolve(key.replace('#', '-'));
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
-    this.output = new InstanceOutput(runtime.dataDir().resolve("logs"), runtime.node(), app, key, runtime.logs());
+    this.output = new InstanceOutput(runtime.dataDir().resolve("logs"), runtime.node(), app, key, runtime.logs(),
+        LogRetention.of(ctx.getSystem().settings().config()));
   }
 
   @Override

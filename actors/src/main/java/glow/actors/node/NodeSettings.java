@@ -196,7 +196,8 @@ public record NodeSettings(
     for (var e : overrides.entrySet()) {
       String key = e.getKey();
       String path = key.contains(".") ? key : NODE + key;
-      String origin = "command line --" + key;
+      // the flag is --seed (repeatable); the key it sets is seeds
+      String origin = "command line --" + (key.equals("seeds") ? "seed" : key);
       try {
         ConfigValue value = path.equals(NODE + "seeds")
             ? ConfigValueFactory.fromIterable(
@@ -263,6 +264,11 @@ public record NodeSettings(
 
     Integer port(String key, boolean zeroOk) {
       try {
+        if (c.hasPath(NODE + key) && c.getValue(NODE + key).valueType() == com.typesafe.config.ConfigValueType.STRING
+            && !c.getString(NODE + key).trim().matches("-?[0-9]+")) {
+          bad(key, "\"" + c.getString(NODE + key) + "\" is not a port (use " + (zeroOk ? "0" : "1") + "-65535)");
+          return null;
+        }
         int port = c.getInt(NODE + key);
         if (port < (zeroOk ? 0 : 1) || port > 65535) {
           bad(key, port + " is not a port (use " + (zeroOk ? "0" : "1") + "-65535)");

@@ -11,6 +11,11 @@ public final class TestNodes {
 
   /** Settings of node {@code name}; {@code seed} is the address of a running node, or null to join itself. */
   public static NodeSettings settings(String name, Address seed) {
+    return settings(name, seed, Map.of());
+  }
+
+  /** As {@link #settings(String, Address)}, with more overrides ({@code repo}, {@code data-dir} ...) on top. */
+  public static NodeSettings settings(String name, Address seed, Map<String, String> more) {
     Map<String, String> o = new HashMap<>();
     o.put("name", name);
     o.put("cluster-port", "0");
@@ -24,6 +29,7 @@ public final class TestNodes {
     o.put("akka.cluster.distributed-data.notify-subscribers-interval", "50ms");
     o.put("akka.cluster.jmx.multi-mbeans-in-same-jvm", "on");
     o.put("akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+    o.putAll(more);
     return NodeSettings.load(Optional.empty(), o);
   }
 

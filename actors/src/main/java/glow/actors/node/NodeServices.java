@@ -1,0 +1,93 @@
+package glow.actors.node;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.pubsub.Topic;
+import glow.actors.artifact.ArtifactStore;
+import glow.actors.cluster.InstanceSupervisors;
+import glow.actors.cluster.Sharding;
+import glow.actors.instance.InstanceRuntime;
+import glow.actors.instance.InstanceSupervisor;
+import glow.actors.instance.SupervisorTiming;
+import glow.actors.listener.Listeners;
+import glow.actors.listener.ListenersSettings;
+import glow.actors.logs.NodeLogHub;
+import glow.actors.process.ProcessDriver;
+import glow.actors.repo.RepoSources;
+import glow.actors.repo.RepoSync;
+import glow.actors.repo.RepoUpdate;
+import glow.conf.repo.RepoSource;
+import glow.conf.snapshot.Snapshot;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Everything a working Glow node runs on top of {@link GlowNode}'s core: the repo topic, the repo
+ * sync singleton, the instance supervisor region, the proxy listeners and the node agent; one per
+ * node, started by {@link #start} inside the guardian. The OS-touching pieces (driver, artifact
+ * store, log hub) are made by the caller, who also closes them after the node has stopped.
+ */
+public final class NodeServices implements GlowNode.Extras {
+  /** The OS-facing parts every supervisor shares, and their timings. */
+  public record Parts(ProcessDriver driver, ArtifactStore artifacts, NodeLogHub logs, SupervisorTiming timing,
+      ListenersSettings listeners, Map<String, String> nodeEnv) {}
+
+  private final Parts parts;
+  private final AtomicReference<Snapshot> current = new AtomicReference<>();
+  private volatile ActorRef<RepoSync.Command> sync;
+  private volatile ActorRef<NodeAgent.Command> agent;
+  private volatile ActorRef<Topic.Command<RepoUpdate>> topic;
+  private volatile ActorRef<Listeners.Command> listeners;
+
+  public NodeServices(Parts parts) {
+    this.parts = parts;
+  }
+
+  @Override
+  public void start(ActorContext<Void> guardian, GlowNode node) {
+    NodeSettings s = node.settings();
+    topic = guardian.spawn(Topic.create(RepoUpdate.class, RepoUpdate.TOPIC), "repo-updates");
+    RepoSource source = s.repo().map(r -> RepoSources.of(r, s.branch(), s.dataDir())).orElse(null);
+    sync = RepoSync.init(node.system(), source, s.syncInterval(), topic, node.registry(), current::get);
+    InstanceRuntime runtime = new InstanceRuntime(s.name(), s.host(), s.dataDir(), parts.driver(), parts.artifacts(),
+        parts.logs(), node.registry(), current::get, parts.timing(), parts.nodeEnv(), s.runAsUser().orElse(null));
+    InstanceSupervisors<InstanceSupervisor.Command> supervisors = Sharding.initInstanceSupervisors(node.system(),
+        InstanceSupervisor.Command.class, ctx -> InstanceSupervisor.create(ctx.getEntityId(), runtime),
+        new InstanceSupervisor.Stop());
+    ActorRef<Listeners.Command> proxies = guardian.spawn(Behaviors.supervise(
+        Listeners.create(s.name(), node.registry(), parts.listeners())).onFailure(SupervisorStrategy.restart()), "listeners");
+    listeners = proxies;
+    NodeAgent.Wiring wiring = new NodeAgent.Wiring(s.name(), current, supervisors, topic, sync,
+        snapshot -> proxies.tell(new Listeners.Apply(snapshot)),
+        node.placement(), s.syncInterval(), Duration.ofSeconds(3));
+    agent = guardian.spawn(
+        Behaviors.supervise(NodeAgent.create(wiring)).onFailure(SupervisorStrategy.restart()), "node-agent");
+  }
+
+  /** The snapshot in force on this node, null before the first one arrived. */
+  public Snapshot current() {
+    return current.get();
+  }
+
+  /** The proxy of the repo sync singleton (send {@link RepoSync.SyncNow} to load now). */
+  public ActorRef<RepoSync.Command> sync() {
+    return sync;
+  }
+
+  public ActorRef<NodeAgent.Command> agent() {
+    return agent;
+  }
+
+  /** The loopback proxy listeners of this node. */
+  public ActorRef<Listeners.Command> listeners() {
+    return listeners;
+  }
+
+  /** This node's topic actor of repo updates (subscribe to follow versions). */
+  public ActorRef<Topic.Command<RepoUpdate>> topic() {
+    return topic;
+  }
+}

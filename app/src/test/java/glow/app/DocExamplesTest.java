@@ -1,0 +1,84 @@
+package glow.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import glow.actors.node.NodeSettings;
+import glow.conf.repo.RepoLoader;
+import glow.conf.repo.RepoSource;
+import glow.conf.repo.RepoTree;
+import glow.conf.snapshot.InstanceSpec;
+import glow.conf.snapshot.Snapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The samples in docs/getting-started.md and docs/operations.md are real: the first app's files
+ * join the demo repo without a problem, and the node config file loads.
+ */
+class DocExamplesTest {
+  static final Path DOCS = Path.of("..", "docs");
+  // the sentence before a sample names its file: `examples/demo/apps/hello.yaml`:
+  static final Pattern NAMED = Pattern.compile("`examples/demo/(\\S+)`:");
+
+  record Sample(String lang, String named, String text) {}
+
+  static List<Sample> samples(String doc) throws IOException {
+    List<Sample> out = new ArrayList<>();
+    List<String> lines = Files.readAllLines(DOCS.resolve(doc));
+    String named = null;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      Matcher m = NAMED.matcher(line.trim());
+      if (m.matches()) named = m.group(1);
+      if (!line.startsWith("```")) continue;
+      String lang = line.substring(3).trim();
+      StringBuilder text = new StringBuilder();
+      for (i++; !lines.get(i).startsWith("```"); i++) text.append(lines.get(i)).append('\n');
+      out.add(new Sample(lang, named, text.toString()));
+      named = null;
+    }
+    return out;
+  }
+
+  @Test
+  void theFirstAppOfGettingStartedJoinsTheDemoRepoWithoutAProblem() throws Exception {
+    Map<String, String> files = new LinkedHashMap<>(RepoSource.directory(Path.of("..", "examples", "demo")).read().files());
+    int added = 0;
+    for (Sample s : samples("getting-started.md")) {
+      if (s.lang().equals("yaml") && s.named() != null) {
+        files.put(s.named(), s.text());
+        added++;
+      }
+    }
+    assertEquals(2, added, "the app and its deployment");
+    Snapshot snapshot = RepoLoader.load(new RepoTree("docs", files), null);
+    assertEquals(List.of(), snapshot.problems());
+    InstanceSpec hello = snapshot.instance("hello#1").orElseThrow();
+    assertEquals("dev", hello.node());
+    assertEquals(7101, hello.requires().get(0).local());
+    assertEquals("Hi", hello.env().get("GREETING"));
+  }
+
+  @Test
+  void theNodeConfigFileOfOperationsLoads(@TempDir Path tmp) throws IOException {
+    Sample hocon = samples("operations.md").stream().filter(s -> s.lang().equals("hocon")).findFirst().orElseThrow();
+    Path file = Files.writeString(tmp.resolve("node.conf"), hocon.text());
+    NodeSettings s = NodeSettings.load(Optional.of(file), Map.of());
+    assertEquals("n1", s.name());
+    assertEquals("10.0.0.11", s.host());
+    assertEquals(2, s.seeds().size());
+    assertEquals(Optional.of("https://artifacts.example.com/glow"), s.artifacts());
+    assertTrue(s.dataDir().endsWith("glow"));
+  }
+}

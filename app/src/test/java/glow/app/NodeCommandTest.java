@@ -1,0 +1,171 @@
+package glow.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code glow node} and {@code glow dev} run in-process: settings errors, layering, and a real run that stops clean. */
+class NodeCommandTest {
+  @TempDir Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  @Timeout(30)
+  void badSettingsPrintEveryProblemAndExitTwo() {
+    Run r = run("node", "--name", "Bad_Name", "--cluster-port", "70000", "--seed", "nope", "--api", "x",
+        "--data-dir", tmp.toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().startsWith("glow node: invalid node settings:\n"), r.err());
+    assertTrue(r.err().contains("glow.node.name: \"Bad_Name\" is not a node name"), r.err());
+    assertTrue(r.err().contains("glow.node.cluster-port: 70000 is not a port (use 0-65535)"), r.err());
+    assertTrue(r.err().contains("glow.node.seeds: seeds[0] \"nope\" is not host:port (port 1-65535)"), r.err());
+    assertTrue(r.err().contains("glow.node.api: \"x\" is not host:port (e.g. 127.0.0.1:7700)"), r.err());
+    assertTrue(r.err().contains("command line --seed: glow.node.seeds:"), "names the flag as typed: " + r.err());
+
+    Run word = run("node", "--cluster-port", "abc", "--data-dir", tmp.toString());
+    assertEquals(2, word.code());
+    assertTrue(word.err().contains("command line --cluster-port: glow.node.cluster-port: \"abc\" is not a port (use 0-65535)"),
+        word.err());
+  }
+
+  @Test
+  @Timeout(30)
+  void aMissingConfigFileAndAnUnknownKeyAreUsageErrors() throws IOException {
+    Run missing = run("node", "--config", tmp.resolve("nope.conf").toString());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("--config " + tmp.resolve("nope.conf") + ": no such file"), missing.err());
+
+    Path conf = Files.writeString(tmp.resolve("node.conf"), "glow.node { name = n1, colour = blue }\n");
+    Run unknown = run("node", "--config", conf.toString(), "--data-dir", tmp.toString());
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("glow.node.colour: unknown setting"), unknown.err());
+  }
+
+  @Test
+  @Timeout(60)
+  void aTakenClusterPortExitsOneAndSaysWhy() throws IOException {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Run r = run("node", "--cluster-port", Integer.toString(taken.getLocalPort()), "--data-dir", tmp.toString(),
+          "-D", "akka.coordinated-shutdown.run-by-jvm-shutdown-hook=off");
+      assertEquals(1, r.code(), r.err());
+      assertTrue(r.err().contains("glow node: node dev did not start: Failed to bind TCP to [127.0.0.1:"
+          + taken.getLocalPort() + "]"), r.err());
+    }
+  }
+
+  @Test
+  void devDefaultsSitBelowTheConfigFileWhichSitsBelowTheFlags() throws IOException {
+    Path conf = Files.writeString(tmp.resolve("dev.conf"), "glow.node { name = laptop, data-dir = \"/tmp/x\" }\n");
+    CommandLine cli = Main.commandLine();
+    cli.parseArgs("dev", "--config", conf.toString(), "--data-dir", "/tmp/y", "-D", "akka.loglevel=DEBUG", "my-repo");
+    DevCommand dev = cli.getSubcommands().get("dev").getCommand();
+    Map<String, String> o = dev.overrides();
+    assertTrue(!o.containsKey("name"), "the file's name wins over the dev default: " + o);
+    assertEquals("/tmp/y", o.get("data-dir"), "the flag wins over the file");
+    assertEquals("my-repo", o.get("repo"));
+    assertEquals("127.0.0.1", o.get("host"));
+    assertEquals("0", o.get("cluster-port"));
+    assertEquals("DEBUG", o.get("akka.loglevel"));
+  }
+
+  @Test
+  @Timeout(90)
+  void devRunsADirectoryRepoFollowsItsEditsAndStopsWithNoChildLeft() throws Exception {
+    Path artifacts = tmp.resolve("artifacts");
+    tarGz(artifacts.resolve("sleeper/1.0.0/sleeper-1.0.0.tar.gz"), Map.of("bin/start", "#!/bin/sh\nexec sleep 600\n"));
+    Path repo = tmp.resolve("repo");
+    write(repo.resolve("apps/sleeper.yaml"), "image: sleeper\nversion: 1.0.0\n");
+    write(repo.resolve("deployments/sleeper-1.yaml"), "app: sleeper\nnode: dev\n");
+    write(repo.resolve("deployments/sleeper-2.yaml"), "app: sleeper\nnode: dev\ninstance: 2\n");
+
+    StringWriter out = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(new StringWriter(), true));
+    DevCommand dev = cli.getSubcommands().get("dev").getCommand();
+    dev.installSignalHandlers = false;
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("dev", repo.toString(),
+        "--artifacts", artifacts.toString(), "--data-dir", tmp.resolve("data").toString(), "--api", "127.0.0.1:0",
+        "-D", "akka.coordinated-shutdown.run-by-jvm-shutdown-hook=off"));
+    try {
+      await(() -> out.toString().contains("sleeper#1      running") && out.toString().contains("sleeper#2      running"),
+          "both sleepers running", out);
+      assertEquals(2, children().size(), children().toString());
+      assertTrue(out.toString().contains("repo version dir-"), out.toString());
+
+      Files.delete(repo.resolve("deployments/sleeper-2.yaml")); // the watched directory: no sync needed
+      await(() -> out.toString().contains("sleeper#2      stopped"), "sleeper#2 stopped", out);
+      await(() -> children().size() == 1, "one child left running", out);
+    } finally {
+      dev.run.requestStop();
+    }
+    assertEquals(0, exit.get(60, TimeUnit.SECONDS), out.toString());
+    assertEquals(List.of(), children(), "no child process left");
+    assertTrue(out.toString().contains("glow: node dev stopped"), out.toString());
+  }
+
+  static List<Long> children() {
+    return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().command().map(c -> c.endsWith("sleep")).orElse(false)).map(ProcessHandle::pid).toList();
+  }
+
+  static void await(BooleanSupplier condition, String what, StringWriter out) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(45);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) throw new AssertionError("timed out waiting for " + what + "; output:\n" + out);
+      TimeUnit.MILLISECONDS.sleep(50); // poll period
+    }
+  }
+
+  static void write(Path file, String text) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
+  }
+
+  static void tarGz(Path file, Map<String, String> files) throws IOException {
+    Files.createDirectories(file.getParent());
+    try (OutputStream o = Files.newOutputStream(file);
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(o))) {
+      for (var e : files.entrySet()) {
+        byte[] body = e.getValue().getBytes(StandardCharsets.UTF_8);
+        TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
+        entry.setMode(0100755);
+        entry.setSize(body.length);
+        tar.putArchiveEntry(entry);
+        tar.write(body);
+        tar.closeArchiveEntry();
+      }
+    }
+  }
+}

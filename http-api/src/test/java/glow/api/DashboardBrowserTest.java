@@ -1,0 +1,106 @@
+package glow.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The dashboard in a real headless Chromium against a real node: it lists every instance, its
+ * traffic counters move after requests through a loopback port, a new log line appears live; and
+ * it leaves a screenshot ({@code target/dashboard.png}, or the path in
+ * {@code -Dglow.dashboard.screenshot=../docs/dashboard.png}).
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DashboardBrowserTest {
+  static TestNode n;
+  static Chrome chrome;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Chrome.CHROMEDRIVER),
+        "no /usr/bin/chromedriver: install the chromium and chromium-driver packages to run the browser test");
+    n = new TestNode("web1");
+    chrome = new Chrome();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (chrome != null) chrome.close();
+    if (n != null) n.close();
+  }
+
+  /** Polls a script until its value matches; fails with the last value. */
+  static JsonNode await(String js, Predicate<JsonNode> ok, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonNode v = null;
+    while (System.nanoTime() < deadline) {
+      v = chrome.script(js);
+      if (ok.test(v)) return v;
+      TimeUnit.MILLISECONDS.sleep(200); // polling interval
+    }
+    throw new AssertionError("dashboard never showed it; last value of `" + js + "`: " + v);
+  }
+
+  @Test
+  void showsEveryInstanceMovingTrafficAndLiveLogs() throws Exception {
+    chrome.open(n.url("/"));
+    assertEquals("Glow", chrome.script("return document.title").asText());
+    String states = "return [...document.querySelectorAll('#instances tr[data-instance]')]"
+        + ".map(r => r.dataset.instance + '=' + r.querySelector('.state').textContent).join(' ')";
+    await(states, v -> v.asText().equals("greeter#1=running ticker#1=running"), Duration.ofSeconds(40));
+    await("return document.querySelector('#nodes tbody').textContent", v -> v.asText().contains("web1"), Duration.ofSeconds(10));
+    await("return [...document.querySelectorAll('#apps tr[data-app]')].map(r => r.dataset.app + ' ' + r.cells[2].textContent).join(', ')",
+        v -> v.asText().equals("greeter 1 of 1, ticker 1 of 1"), Duration.ofSeconds(15));
+    await("return document.querySelector('#repo-version').textContent", v -> v.asText().startsWith("repo dir-"), Duration.ofSeconds(10));
+
+    String http = "const b = document.querySelector('[data-listener=\"127.0.0.1:" + n.local + "\"] [data-metric=http] b');"
+        + " return b ? b.textContent : null";
+    await(http, v -> v.isTextual(), Duration.ofSeconds(15)); // the listener row is there before any traffic
+    for (int i = 0; i < 20; i++) {
+      try (Socket s = new Socket("127.0.0.1", n.local)) {
+        s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        InputStream in = s.getInputStream();
+        assertTrue(new String(in.readAllBytes(), StandardCharsets.UTF_8).startsWith("HTTP/1.1 200"));
+      }
+    }
+    JsonNode rate = await(http, v -> v.asText().matches("[0-9.]+ req/s") && Double.parseDouble(v.asText().split(" ")[0]) > 0,
+        Duration.ofSeconds(20));
+    String conns = "return document.querySelector('[data-listener=\"127.0.0.1:" + n.local + "\"] [data-metric=conn] b').textContent";
+    await(conns, v -> v.asText().matches("[0-9.]+ /s") && Double.parseDouble(v.asText().split(" ")[0]) > 0, Duration.ofSeconds(10));
+    String p99 = "return document.querySelector('[data-listener=\"127.0.0.1:" + n.local + "\"] [data-metric=p99] b').textContent";
+    await(p99, v -> v.asText().matches("[0-9.]+ ms"), Duration.ofSeconds(10));
+
+    // a line printed after the page loaded: the ticker's restart banner, through the live log view
+    await("return document.querySelectorAll('#log .line').length", v -> v.asInt() > 0, Duration.ofSeconds(10));
+    long pid = chrome.script("return [...document.querySelectorAll('#instances tr[data-instance=\"ticker#1\"] td')][5].textContent").asLong();
+    Client.Reply restart = new Client().post(n.url("/api/instances/ticker%231/restart"), TestNode.TOKEN);
+    assertEquals(202, restart.status(), restart.body());
+    await("return [...document.querySelectorAll('#log .line')].map(l => l.textContent)"
+        + ".filter(t => t.includes('ticker started pid') && !t.includes('pid " + pid + "')).length", v -> v.asInt() == 1,
+        Duration.ofSeconds(15));
+    await(states, v -> v.asText().equals("greeter#1=running ticker#1=running"), Duration.ofSeconds(20));
+
+    // the charts draw a line once they have a few samples (one every 2 s)
+    await("return document.querySelector('[data-listener=\"127.0.0.1:" + n.local + "\"] [data-metric=http] polyline')"
+        + ".getAttribute('points').split(' ').filter(p => p).length", v -> v.asInt() >= 3, Duration.ofSeconds(15));
+    Path shot = Path.of(System.getProperty("glow.dashboard.screenshot", "target/dashboard.png"));
+    Files.createDirectories(shot.toAbsolutePath().getParent());
+    Files.write(shot, chrome.screenshot());
+    assertTrue(Files.size(shot) > 10_000, "a real screenshot");
+    System.out.println("dashboard screenshot: " + shot.toAbsolutePath() + " (http rate seen: " + rate.asText() + ")");
+  }
+}

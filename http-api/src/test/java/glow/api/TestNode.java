@@ -1,0 +1,189 @@
+package glow.api;
+
+import com.typesafe.config.ConfigFactory;
+import glow.actors.artifact.ArtifactStore;
+import glow.actors.instance.SupervisorTiming;
+import glow.actors.listener.ListenersSettings;
+import glow.actors.logs.NodeLogHub;
+import glow.actors.node.GlowNode;
+import glow.actors.node.NodeServices;
+import glow.actors.node.NodeSettings;
+import glow.actors.process.OsProcessDriver;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import kamon.Kamon;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+
+/**
+ * A real one-node Glow cluster for API tests: a plain-directory repo in a temp dir, the demo
+ * greeter (a JVM HTTP app) and a shell "ticker" that prints a line every 200 ms and reaches the
+ * greeter through a loopback proxy port, the real process driver, and the API on 127.0.0.1:0;
+ * one per test class.
+ */
+final class TestNode implements AutoCloseable {
+  static final String TOKEN = "test-token-7f3a";
+  static final int RETENTION_BYTES = 400;
+  static final Path DEMO_ARTIFACTS = Path.of("..", "examples", "artifacts").toAbsolutePath().normalize();
+
+  final Path tmp;
+  final Path data;
+  private final boolean ownsKamon;
+  final Path repo;
+  final int greeterPort;
+  /** The ticker's loopback port for greeter:http. */
+  final int local;
+  final OsProcessDriver driver;
+  final NodeLogHub logs;
+  final NodeServices services;
+  final GlowNode node;
+  final GlowApi api;
+
+  TestNode(String name) throws Exception {
+    this(name, name, null);
+  }
+
+  /**
+   * @param tickerNode the node the repo places ticker#1 on (greeter#1 is always on the first node)
+   * @param seed a running test node to join, sharing its repo and artifacts; null to start a cluster
+   */
+  TestNode(String name, String tickerNode, TestNode seed) throws Exception {
+    ownsKamon = seed == null;
+    // Kamon ticks every second so that /metrics moves within a test
+    if (ownsKamon) {
+      Kamon.initWithoutAttaching(ConfigFactory.parseString("kamon.metric.tick-interval = 1s\n"
+          + "kamon.prometheus.start-embedded-http-server = no").withFallback(ConfigFactory.load()));
+    }
+    tmp = Files.createTempDirectory("glow-api");
+    data = tmp.resolve("data");
+    Path artifacts = seed != null ? seed.tmp.resolve("artifacts") : tmp.resolve("artifacts");
+    if (seed != null) {
+      repo = seed.repo;
+      greeterPort = seed.greeterPort;
+      local = seed.local;
+    } else {
+      repo = Files.createDirectories(tmp.resolve("repo"));
+      greeterPort = freePort();
+      local = freePort();
+      writeRepo(artifacts, name, tickerNode);
+    }
+    Map<String, String> o = new HashMap<>();
+    o.put("name", name);
+    o.put("cluster-port", "0");
+    o.put("exit-jvm-on-shutdown", "off");
+    o.put("repo", repo.toString());
+    o.put("data-dir", data.toString());
+    o.put("artifacts", artifacts.toString());
+    o.put("sync-interval", "1s");
+    o.put("api", "127.0.0.1:0");
+    o.put("glow.api.tokens", TOKEN);
+    if (seed != null) o.put("seeds", seed.node.cluster().selfMember().address().host().get() + ":"
+        + seed.node.cluster().selfMember().address().port().get());
+    o.put("akka.cluster.jmx.multi-mbeans-in-same-jvm", "on");
+    o.put("akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+    o.put("akka.management.http.hostname", "127.0.0.1");
+    // tiny files, so that rotation happens within a test (the ticker writes ~45 bytes every 200 ms)
+    o.put("glow.logs.retention.max-bytes", String.valueOf(RETENTION_BYTES));
+    o.put("glow.logs.retention.keep", "1");
+    NodeSettings settings = NodeSettings.load(Optional.empty(), o);
+    driver = new OsProcessDriver(data.resolve("processes"));
+    driver.reapLeftovers();
+    logs = new NodeLogHub(5000, 5000);
+    Map<String, String> env = new HashMap<>();
+    env.put("PATH", System.getenv("PATH"));
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    services = new NodeServices(new NodeServices.Parts(driver, new ArtifactStore(artifacts.toString(),
+        data.resolve("artifact-cache")), logs, SupervisorTiming.fast(),
+        ListenersSettings.defaults().withDrainGrace(Duration.ofMillis(200)), env));
+    node = GlowNode.start(settings, services);
+    api = GlowApi.start(node, services, logs, ApiSettings.of(settings));
+  }
+
+  private void writeRepo(Path artifacts, String name, String tickerNode) throws IOException {
+    copyDemo(artifacts, "greeter", "1.0.0");
+    tarGz(artifacts, "ticker", "1.0.0", Map.of("bin/start", """
+        #!/bin/sh
+        echo "ticker started pid $$"
+        n=0
+        while true; do n=$((n+1)); echo "tick $n"; sleep 0.2; done
+        """));
+    write("apps/greeter.yaml", "image: greeter\nversion: 1.0.0\ncommand: [bin/start]\nprovides: {http: " + greeterPort + "}\n"
+        + "config: {path: greeter.properties, source: configs/greeter.properties, on-change: reload}\n"
+        + "health: {port: http, http: /healthz, interval: 300ms, timeout: 1s}\n");
+    write("configs/greeter.properties", "greeting=Hello\n");
+    write("deployments/greeter-1.yaml", "app: greeter\nnode: " + name + "\ninstance: 1\n");
+    write("apps/ticker.yaml", "image: ticker\nversion: 1.0.0\nrequires:\n  - greeter:http -> " + local + "\n");
+    write("deployments/ticker-1.yaml", "app: ticker\nnode: " + tickerNode + "\ninstance: 1\n");
+  }
+
+  String url(String path) {
+    return api.url() + path;
+  }
+
+  void write(String path, String text) throws IOException {
+    Path p = repo.resolve(path);
+    Files.createDirectories(p.getParent());
+    Path t = p.resolveSibling(p.getFileName() + ".tmp");
+    Files.writeString(t, text);
+    Files.move(t, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Override
+  public void close() throws Exception {
+    api.close();
+    node.stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    driver.close();
+    logs.close();
+    if (ownsKamon) scala.jdk.javaapi.FutureConverters.asJava(Kamon.stop()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try (Stream<Path> all = Files.walk(tmp)) {
+      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static void copyDemo(Path base, String image, String version) throws IOException {
+    Path from = DEMO_ARTIFACTS.resolve(image).resolve(version);
+    if (!Files.isDirectory(from)) {
+      throw new IllegalStateException("demo artifact " + from + " is missing: build it with mvn -B -o -pl examples/demo-apps package");
+    }
+    Path to = Files.createDirectories(base.resolve(image).resolve(version));
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** {@code base/image/version/image-version.tar.gz}; paths under bin/ are executable. */
+  static void tarGz(Path base, String image, String version, Map<String, String> files) throws IOException {
+    Path file = Files.createDirectories(base.resolve(image).resolve(version)).resolve(image + "-" + version + ".tar.gz");
+    try (OutputStream out = Files.newOutputStream(file);
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
+      for (var e : files.entrySet()) {
+        byte[] body = e.getValue().getBytes(StandardCharsets.UTF_8);
+        TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
+        entry.setMode(0100000 | (e.getKey().startsWith("bin/") ? 0755 : 0644));
+        entry.setSize(body.length);
+        tar.putArchiveEntry(entry);
+        tar.write(body);
+        tar.closeArchiveEntry();
+      }
+    }
+  }
+}
