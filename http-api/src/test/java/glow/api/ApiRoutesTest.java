@@ -43,19 +43,30 @@ class ApiRoutesTest {
   }
 
   static JsonNode awaitInstance(String key, Predicate<JsonNode> ok) throws Exception {
+    JsonNode all = awaitJson("/api/instances", r -> findInstance(r, key, ok) != null);
+    return findInstance(all, key, ok);
+  }
+
+  private static JsonNode findInstance(JsonNode instances, String key, Predicate<JsonNode> ok) {
+    for (JsonNode i : instances.path("instances")) {
+      if (i.path("key").asText().equals(key) && ok.test(i)) return i;
+    }
+    return null;
+  }
+
+  /** Polls a GET route until its JSON satisfies ok (state spreads asynchronously: registry gossip, health checks). */
+  static JsonNode awaitJson(String path, Predicate<JsonNode> ok) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
-      Client.Reply r = client.get(n.url("/api/instances"));
+      Client.Reply r = client.get(n.url(path));
       if (r.status() == 200) {
         last = r.body();
-        for (JsonNode i : r.json().path("instances")) {
-          if (i.path("key").asText().equals(key) && ok.test(i)) return i;
-        }
+        if (ok.test(r.json())) return r.json();
       }
       TimeUnit.MILLISECONDS.sleep(100); // polling interval, not a wait for an event
     }
-    throw new AssertionError(key + " never matched; last /api/instances: " + last);
+    throw new AssertionError(path + " never matched; last answer: " + last);
   }
 
   @Test
@@ -123,7 +134,11 @@ class ApiRoutesTest {
   @Test
   @Order(5)
   void servicesShowTheLoopbackListenerWithItsEndpointAndTheRegistry() throws Exception {
-    JsonNode s = client.get(n.url("/api/services")).json();
+    // the listener learns its endpoint from the registry a moment after the greeter turns healthy
+    JsonNode s = awaitJson("/api/services", j -> {
+      JsonNode l = find(j.path("listeners"), "port", String.valueOf(n.local));
+      return l != null && l.path("endpoints").size() > 0 && j.path("registry").has("greeter:" + n.greeterPort);
+    });
     JsonNode l = find(s.path("listeners"), "port", String.valueOf(n.local));
     assertEquals("greeter:" + n.greeterPort, l.path("service").asText(), l.toString());
     assertEquals("[\"ticker:1.0.0#1\"]", l.path("neededBy").toString());
