@@ -40,9 +40,18 @@ public final class TcpProxy {
    */
   public static CompletionStage<ProxyBinding> bind(ActorSystem<?> system, ListenerSettings settings,
                                                    Upstream primary, Upstream fallbackOrNull) {
+    return bind(system, settings, primary, fallbackOrNull, null);
+  }
+
+  /**
+   * As {@link #bind(ActorSystem, ListenerSettings, Upstream, Upstream)}, and every upstream connection
+   * first receives {@code preambleOrNull}'s bytes (e.g. {@link ProxyProtocol#V1}).
+   */
+  public static CompletionStage<ProxyBinding> bind(ActorSystem<?> system, ListenerSettings settings,
+                                                   Upstream primary, Upstream fallbackOrNull, Preamble preambleOrNull) {
     Tcp tcp = Tcp.get(system);
     Materializer materializer = Materializer.matFromSystem(system);
-    Listener listener = new Listener(settings, primary, fallbackOrNull, tcp, materializer);
+    Listener listener = new Listener(settings, primary, fallbackOrNull, tcp, materializer, preambleOrNull);
     return tcp.bind(settings.host(), settings.port(), settings.backlog(), SOCKET_OPTIONS, true,
             Optional.ofNullable(settings.idleTimeout()))
         .to(Sink.foreach(listener::accept))

@@ -13,6 +13,7 @@ import glow.proxy.Endpoint;
 import glow.proxy.EndpointState;
 import glow.proxy.ListenerSettings;
 import glow.proxy.ProxyBinding;
+import glow.proxy.ProxyProtocol;
 import glow.proxy.TcpProxy;
 import glow.proxy.Upstream;
 import glow.proxy.udp.UdpProxy;
@@ -25,9 +26,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
- * Owns the binding of one loopback port (a streams-proxy TCP listener, or a UDP proxy for a UDP
- * service) that forwards to a primary upstream and an optional fallback; one per local port a
- * node's instances require, a child of {@link Listeners}.
+ * Owns the binding of one port (a streams-proxy TCP listener, or a UDP proxy for a UDP service)
+ * that forwards to a primary upstream and an optional fallback; one per local port a node's
+ * instances require and one per tcp-mode expose on this node, a child of {@link Listeners}.
  *
  * <p>A failed bind (the port is taken by something else) is logged with the port, the service and
  * the instances that need it, shown by {@link GetStatus}, and retried with back-off; it never
@@ -135,10 +136,10 @@ public final class ProxyListener extends AbstractBehavior<ProxyListener.Command>
       bindUdp();
       return;
     }
-    ListenerSettings ls = new ListenerSettings(name, settings.host(), spec.port(), settings.idleTimeout(),
+    ListenerSettings ls = new ListenerSettings(name, spec.bindHost(settings.host()), spec.port(), settings.idleTimeout(),
         settings.maxConnections(), settings.drainGrace(), 1024);
     try {
-      binding = TcpProxy.bind(getContext().getSystem(), ls, primary, fallback);
+      binding = TcpProxy.bind(getContext().getSystem(), ls, primary, fallback, ProxyProtocol.of(spec.proxyProtocol()));
       getContext().pipeToSelf(binding, (b, failure) -> failure == null ? new Bound(b) : new BindFailed(failure));
     } catch (RuntimeException e) {
       getContext().getSelf().tell(new BindFailed(e));
