@@ -120,7 +120,24 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     }
     if (chain.length == 0) throw new IOException("no PEM certificate in " + t.cert());
     PrivateKey key = DERPrivateKeyLoader.load(PEMDecoder.decode(Files.readString(Path.of(t.key()), StandardCharsets.US_ASCII)));
+    matches(key, chain[0]); // caught mid-way through replacing the two files: keep the old pair until both are new
     return new Loaded(t, ct, kt, key, chain, names(exposeHosts, chain[0]));
+  }
+
+  /** Signs a few bytes with the key and checks them with the certificate's public key. */
+  private static void matches(PrivateKey key, X509Certificate cert) throws java.security.GeneralSecurityException {
+    String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA"
+        : key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : null;
+    if (algorithm == null) return; // other key types: the handshake will tell
+    byte[] probe = "glow".getBytes(StandardCharsets.US_ASCII);
+    java.security.Signature sign = java.security.Signature.getInstance(algorithm);
+    sign.initSign(key);
+    sign.update(probe);
+    byte[] signature = sign.sign();
+    java.security.Signature verify = java.security.Signature.getInstance(algorithm);
+    verify.initVerify(cert.getPublicKey());
+    verify.update(probe);
+    if (!verify.verify(signature)) throw new java.security.GeneralSecurityException("the key does not belong to the certificate");
   }
 
   private static List<String> names(List<String> exposeHosts, X509Certificate cert) {

@@ -35,7 +35,7 @@ class HttpExposesTest {
       .withDrainGrace(Duration.ofSeconds(2))
       .withBindRetry(Duration.ofMillis(100), Duration.ofMillis(400));
   static GlowNode node;
-  static ActorTestKit testKit;
+  static ActorTestKit testKit; // set by each test class that uses awaitBound
   static ActorRef<ServiceRegistry.Command> registry;
 
   @TempDir
