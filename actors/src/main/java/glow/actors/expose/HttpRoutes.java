@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * The routes of one http listener, immutable; one per listener per snapshot, read by every request.
  * A request goes to the route with the longest matching path prefix; between equal prefixes, a
- * route that names the host wins over one for any host.
+ * route that names the host exactly wins over a {@code *.} wildcard, which wins over any host.
  */
 public record HttpRoutes(List<HttpRoute> routes) {
   public HttpRoutes {
@@ -19,16 +19,22 @@ public record HttpRoutes(List<HttpRoute> routes) {
     HttpRoute best = null;
     for (HttpRoute r : routes) {
       if (!r.matchesHost(host) || !r.matchesPath(path)) continue;
-      if (best == null || better(r, best)) best = r;
+      if (best == null || better(r, best, host)) best = r;
     }
     return best;
   }
 
-  private static boolean better(HttpRoute r, HttpRoute best) {
+  private static boolean better(HttpRoute r, HttpRoute best, String host) {
     int a = r.path().equals("/") ? 0 : r.path().length();
     int b = best.path().equals("/") ? 0 : best.path().length();
     if (a != b) return a > b;
-    return !r.hosts().isEmpty() && best.hosts().isEmpty();
+    return rank(r, host) > rank(best, host);
+  }
+
+  /** 2: names the host; 1: a wildcard covers it; 0: any host. */
+  private static int rank(HttpRoute r, String host) {
+    if (r.hosts().isEmpty()) return 0;
+    return r.hosts().contains(host) ? 2 : 1;
   }
 
   /** {@code Example.com:8443} to {@code example.com}; {@code [::1]:80} to {@code ::1}. */
