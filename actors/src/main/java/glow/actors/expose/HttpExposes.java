@@ -16,6 +16,7 @@ import akka.http.javadsl.settings.ConnectionPoolSettings;
 import akka.http.javadsl.settings.ServerSettings;
 import glow.actors.listener.ListenersSettings;
 import glow.actors.registry.ServiceRegistry;
+import glow.actors.tls.SniKeyManager;
 import glow.actors.upstream.UpstreamPool;
 import glow.conf.snapshot.ServiceKey;
 import glow.conf.snapshot.Snapshot;

@@ -4,6 +4,7 @@ import glow.conf.snapshot.ResolvedRequire;
 import glow.conf.snapshot.ServiceKey;
 import glow.conf.spec.ExposeSpec;
 import glow.conf.spec.Protocol;
+import glow.conf.spec.TlsSpec;
 import glow.proxy.UpstreamSettings;
 
 /**
@@ -17,13 +18,14 @@ import glow.proxy.UpstreamSettings;
  * @param host          the bind address, or null for the node's loopback host (a require's listener)
  * @param expose        the expose file's name for a public listener, null for a require's
  * @param proxyProtocol "v1" or "v2" to send a PROXY protocol header to the upstream, or null
+ * @param tls           the certificate a public listener terminates TLS with, or null for plain TCP
  */
 public record ListenerSpec(int port, ServiceKey service, ServiceKey fallback, Protocol protocol,
-                           UpstreamSettings upstream, String host, String expose, String proxyProtocol) {
+                           UpstreamSettings upstream, String host, String expose, String proxyProtocol, TlsSpec tls) {
 
   /** A loopback listener for a require: bound on the node's loopback host, no PROXY header. */
   public ListenerSpec(int port, ServiceKey service, ServiceKey fallback, Protocol protocol, UpstreamSettings upstream) {
-    this(port, service, fallback, protocol, upstream, null, null, null);
+    this(port, service, fallback, protocol, upstream, null, null, null, null);
   }
 
   /**
@@ -51,7 +53,7 @@ public record ListenerSpec(int port, ServiceKey service, ServiceKey fallback, Pr
   public static ListenerSpec ofExpose(ExposeSpec e, ServiceKey target, UpstreamSettings base) {
     UpstreamSettings s = base.withHealthCheck(null);
     return new ListenerSpec(e.listen().port(), target, null, Protocol.TCP, s, e.listen().host(), e.name(),
-        e.proxyProtocol());
+        e.proxyProtocol(), e.tls());
   }
 
   /** The address to bind: this spec's host, else the node's loopback {@code defaultHost}. */
@@ -68,6 +70,6 @@ public record ListenerSpec(int port, ServiceKey service, ServiceKey fallback, Pr
   public String toString() {
     return (expose == null ? "" : "expose " + expose + " " + host + ":") + port + " -> " + service + (fallback == null ? "" : " (fallback " + fallback + ")")
         + " " + protocol + " balance " + upstream.balancer() + ", " + upstream.maxConnectAttempts() + " attempts"
-        + (proxyProtocol == null ? "" : ", proxy-protocol " + proxyProtocol);
+        + (proxyProtocol == null ? "" : ", proxy-protocol " + proxyProtocol) + (tls == null ? "" : ", tls " + tls.cert());
   }
 }

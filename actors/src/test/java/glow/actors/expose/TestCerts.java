@@ -13,11 +13,11 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** A test CA and the host certificates it signs, made by the real openssl command; one per test folder. */
-final class TestCerts {
+public final class TestCerts {
   final Path dir;
   final Path caCert;
 
-  TestCerts(Path dir) throws Exception {
+  public TestCerts(Path dir) throws Exception {
     this.dir = dir;
     this.caCert = dir.resolve("ca.pem");
     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
@@ -25,7 +25,7 @@ final class TestCerts {
   }
 
   /** Writes NAME.pem and NAME.key for {@code host} (CN and subjectAltName), signed by the CA; {@code org} tells versions apart. */
-  Path[] issue(String name, String host, String org) throws Exception {
+  public Path[] issue(String name, String host, String org) throws Exception {
     Files.writeString(dir.resolve(name + ".ext"), "subjectAltName=DNS:" + host + "\n");
     openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
         "-subj", "/O=" + org + "/CN=" + host);
@@ -35,7 +35,7 @@ final class TestCerts {
   }
 
   /** A client context that trusts only the test CA. */
-  SSLContext client() throws Exception {
+  public SSLContext client() throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     try (InputStream in = Files.newInputStream(caCert)) {
@@ -48,7 +48,7 @@ final class TestCerts {
     return ctx;
   }
 
-  static X509Certificate read(Path pem) throws Exception {
+  public static X509Certificate read(Path pem) throws Exception {
     try (InputStream in = Files.newInputStream(pem)) {
       return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
     }

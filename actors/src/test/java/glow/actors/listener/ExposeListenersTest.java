@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import glow.actors.expose.TestCerts;
 import glow.actors.node.GlowNode;
 import glow.actors.node.TestNodes;
 import glow.actors.registry.ServiceRegistry;
@@ -25,6 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,6 +117,39 @@ class ExposeListenersTest {
       }
       testKit.stop(listeners, WAIT);
       registry.tell(new ServiceRegistry.Deregister("pgx:5432", pg.hostPort(), "n1"));
+    }
+  }
+
+  @Test
+  void tcpExposeWithTlsTerminatesItAndTheBackendSeesPlainBytes(@TempDir Path tls) throws Exception {
+    TestCerts certs = new TestCerts(tls);
+    Path[] pair = certs.issue("db", "db.test", "v1");
+    int p = LoopbackClient.freePort();
+    try (NamedBackend db = NamedBackend.start("db-plain")) {
+      registry.tell(new ServiceRegistry.Register("dbt:5432", db.hostPort(), "n1"));
+      Snapshot s = RepoFiles.load(repo, Map.of(
+          "apps/dbt.yaml", app("dbt", "pg: 5432"),
+          "expose/dbt.yaml", expose(p, "dbt:pg", "tls: {cert: " + pair[0] + ", key: " + pair[1] + "}\n")));
+      ActorRef<Listeners.Command> listeners = testKit.spawn(Listeners.create("n1", registry, SETTINGS));
+      listeners.tell(new Listeners.Apply(s));
+      awaitListing(listeners, "the TLS expose listener bound", x -> bound(x, p));
+
+      try (SSLSocket c = (SSLSocket) certs.client().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), p)) {
+        SSLParameters params = c.getSSLParameters();
+        params.setServerNames(List.of(new SNIHostName("db.test")));
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        c.setSSLParameters(params);
+        c.setSoTimeout(5_000);
+        c.startHandshake();
+        assertEquals(TestCerts.read(pair[0]), c.getSession().getPeerCertificates()[0]);
+        BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII));
+        assertEquals("db-plain", in.readLine(), "the backend's greeting came back through TLS");
+        c.getOutputStream().write("secret\n".getBytes(StandardCharsets.US_ASCII));
+        c.getOutputStream().flush();
+        assertEquals("secret", in.readLine());
+      }
+      testKit.stop(listeners, WAIT);
+      registry.tell(new ServiceRegistry.Deregister("dbt:5432", db.hostPort(), "n1"));
     }
   }
 

@@ -1,4 +1,4 @@
-package glow.actors.expose;
+package glow.actors.tls;
 
 import akka.pki.pem.DERPrivateKeyLoader;
 import akka.pki.pem.PEMDecoder;
@@ -30,15 +30,15 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
- * The certificates of one TLS http listener, chosen per handshake by the SNI host name; one per TLS
- * listener. A certificate serves the host names of the exposes that name it and the DNS names in
+ * The certificates of one TLS listener (http, or tcp mode), chosen per handshake by the SNI host
+ * name; one per TLS listener. A certificate serves the host names of the exposes that name it and the DNS names in
  * its subjectAltName; a handshake without SNI or for an unknown name gets the first certificate.
  *
  * <p>{@link #reloadIfChanged()} rereads a cert/key pair whose files' modification times changed;
  * new handshakes use the new certificate, connections already open keep theirs. A pair that cannot
  * be read keeps its last good version (and {@code warn} says why): a bad file never stops what runs.
  */
-final class SniKeyManager extends X509ExtendedKeyManager {
+public final class SniKeyManager extends X509ExtendedKeyManager {
   /** One loaded pair; its alias is {@code GENERATION-INDEX} (see {@link #aliases}). */
   private record Loaded(TlsSpec spec, FileTime certTime, FileTime keyTime, PrivateKey key, X509Certificate[] chain,
                         List<String> names) {}
@@ -55,19 +55,19 @@ final class SniKeyManager extends X509ExtendedKeyManager {
   private List<TlsSpec> specs = List.of();
   private List<List<String>> hosts = List.of();
 
-  SniKeyManager(Consumer<String> warn) {
+  public SniKeyManager(Consumer<String> warn) {
     this.warn = warn;
   }
 
   /** Sets the pairs (and per pair the expose host names) and loads what changed; true when at least one is usable. */
-  synchronized boolean set(List<TlsSpec> certs, List<List<String>> hostNames) {
+  public synchronized boolean set(List<TlsSpec> certs, List<List<String>> hostNames) {
     specs = List.copyOf(certs);
     hosts = List.copyOf(hostNames);
     return reloadIfChanged();
   }
 
   /** Rereads the pairs whose files changed since they were loaded; true when at least one is usable. */
-  synchronized boolean reloadIfChanged() {
+  public synchronized boolean reloadIfChanged() {
     Map<TlsSpec, Loaded> before = new HashMap<>();
     for (Loaded l : loaded) before.put(l.spec(), l);
     List<Loaded> next = new ArrayList<>();
