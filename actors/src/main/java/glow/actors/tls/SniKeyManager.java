@@ -53,6 +53,8 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
   private volatile Map<String, Loaded> aliases = Map.of();
   private int generation;
   private List<TlsSpec> specs = List.of();
+  /** Pairs that failed to load, with the file times they had: tried (and warned about) again only once these change. */
+  private final Map<TlsSpec, List<FileTime>> failed = new HashMap<>();
   private List<List<String>> hosts = List.of();
 
   public SniKeyManager(Consumer<String> warn) {
@@ -82,11 +84,23 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
           next.add(withNames(old, hosts.get(i)));
           continue;
         }
-        next.add(load(t, ct, kt, hosts.get(i)));
+        if (List.of(ct, kt).equals(failed.get(t))) { // still the files that failed: warned already
+          if (old != null) next.add(withNames(old, hosts.get(i)));
+          continue;
+        }
+        try {
+          next.add(load(t, ct, kt, hosts.get(i)));
+          failed.remove(t);
+        } catch (IOException | RuntimeException | java.security.GeneralSecurityException e) {
+          failed.put(t, List.of(ct, kt));
+          throw e;
+        }
         changed = true;
       } catch (IOException | RuntimeException | java.security.GeneralSecurityException e) {
-        warn.accept("tls: cannot use cert " + t.cert() + " and key " + t.key() + " (" + e.getMessage()
-            + "); " + (old == null ? "its hosts get the listener's first certificate" : "keeping the previous one")
+        // a missing file is reported once, until it appears (empty times mark it)
+        boolean told = e instanceof java.nio.file.NoSuchFileException && List.of().equals(failed.put(t, List.of()));
+        if (!told) warn.accept("tls: cannot use cert " + t.cert() + " and key " + t.key() + " (" + e.getMessage()
+            + "); " + (old == null ? "not used (its hosts get the listener's first usable certificate)" : "keeping the previous one")
             + " until both files are a PEM certificate chain and its PEM private key");
         if (old != null) next.add(withNames(old, hosts.get(i)));
       }

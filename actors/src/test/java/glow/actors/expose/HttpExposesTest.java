@@ -145,4 +145,46 @@ class HttpExposesTest {
       registry.tell(new ServiceRegistry.Deregister("api2h:80", api2.hostPort(), "n1"));
     }
   }
+
+  @Test
+  void addingAndRemovingAListenerLeavesAnotherListenersKeptAliveConnectionWorking() throws Exception {
+    int p = LoopbackClient.freePort();
+    int q = LoopbackClient.freePort();
+    int r = LoopbackClient.freePort();
+    try (HttpBackend one = new HttpBackend("one"); HttpBackend two = new HttpBackend("two")) {
+      registry.tell(new ServiceRegistry.Register("oneh:80", one.hostPort(), "n1"));
+      registry.tell(new ServiceRegistry.Register("twoh:80", two.hostPort(), "n1"));
+      var files = new java.util.HashMap<>(Map.of(
+          "apps/oneh.yaml", app("oneh", "web: 80"),
+          "apps/twoh.yaml", app("twoh", "web: 80"),
+          "expose/p.yaml", expose(p, "oneh:web", ""),
+          "expose/q.yaml", expose(q, "twoh:web", "")));
+      ActorRef<HttpExposes.Command> exposes = testKit.spawn(HttpExposes.create("n1", registry, SETTINGS, Duration.ofSeconds(1)));
+      exposes.tell(new HttpExposes.Apply(RepoFiles.load(repo, files)));
+      awaitBound(exposes, "p and q bound", b -> !b.listeners().getOrDefault("http 127.0.0.1:" + p, "").isEmpty()
+          && !b.listeners().getOrDefault("http 127.0.0.1:" + q, "").isEmpty());
+      testKit.createTestProbe().awaitAssert(WAIT, () -> {
+        assertEquals(200, RawHttp.get(q, "x.test", "/").status());
+        return null;
+      });
+      try (java.net.Socket kept = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), q)) {
+        assertTrue(RawHttp.keepAlive(kept, "x.test", "/first").body().startsWith("backend two\npath /first\n"));
+        files.remove("expose/p.yaml");
+        files.put("expose/r.yaml", expose(r, "oneh:web", ""));
+        exposes.tell(new HttpExposes.Apply(RepoFiles.load(repo, files)));
+        awaitBound(exposes, "p gone, r bound", b -> !b.listeners().containsKey("http 127.0.0.1:" + p)
+            && !b.listeners().getOrDefault("http 127.0.0.1:" + r, "").isEmpty());
+        testKit.createTestProbe().awaitAssert(WAIT, () -> {
+          assertTrue(LoopbackClient.refused(p), "the removed listener is unbound");
+          return null;
+        });
+        assertTrue(RawHttp.get(r, "x.test", "/").body().startsWith("backend one\n"));
+        assertTrue(RawHttp.keepAlive(kept, "x.test", "/second").body().startsWith("backend two\npath /second\n"),
+            "q's kept-alive connection still answers");
+      }
+      testKit.stop(exposes, WAIT);
+      registry.tell(new ServiceRegistry.Deregister("oneh:80", one.hostPort(), "n1"));
+      registry.tell(new ServiceRegistry.Deregister("twoh:80", two.hostPort(), "n1"));
+    }
+  }
 }

@@ -24,6 +24,26 @@ final class RawHttp {
     }
   }
 
+  /** One request on a kept-alive connection: reads exactly the Content-Length body, leaves the socket open. */
+  static Answer keepAlive(Socket s, String host, String path) throws IOException {
+    s.setSoTimeout(5_000);
+    s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream().flush();
+    InputStream in = s.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) throw new IOException("closed after " + head);
+      head.append((char) c);
+    }
+    int length = 0;
+    for (String line : head.toString().split("\r\n")) {
+      if (line.toLowerCase().startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
+    }
+    byte[] body = in.readNBytes(length);
+    return new Answer(Integer.parseInt(head.substring(9, 12)), new String(body, StandardCharsets.UTF_8));
+  }
+
   static Answer get(Socket s, String host, String path) throws IOException {
     s.setSoTimeout(5_000);
     OutputStream out = s.getOutputStream();
