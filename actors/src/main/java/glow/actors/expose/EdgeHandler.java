@@ -54,14 +54,17 @@ final class EdgeHandler {
   private final Supplier<HttpRoutes> routes;
   private final Supplier<Map<ServiceKey, Upstream>> upstreams;
   private final String scheme;
+  private final EdgeMetrics metrics;
 
   /**
    * @param scheme    "http" or "https": what X-Forwarded-Proto says
    * @param routes    the listener's current routes
    * @param upstreams the node's http-expose upstreams, by service
+   * @param listener  the listener's name in metrics ({@code http 127.0.0.1:8080})
    */
   EdgeHandler(ActorSystem<?> system, ConnectionPoolSettings pool, String scheme, Supplier<HttpRoutes> routes,
-              Supplier<Map<ServiceKey, Upstream>> upstreams) {
+              Supplier<Map<ServiceKey, Upstream>> upstreams, String listener) {
+    this.metrics = new EdgeMetrics(listener);
     this.http = Http.get(system);
     this.materializer = Materializer.matFromSystem(system);
     this.dispatcher = system.executionContext();
@@ -73,6 +76,7 @@ final class EdgeHandler {
   }
 
   CompletionStage<HttpResponse> handle(HttpRequest request) {
+    long start = System.nanoTime();
     String host = request.getHeader(akka.http.javadsl.model.headers.Host.class)
         .map(h -> h.host().address() + (h.port() == 0 ? "" : ":" + h.port()))
         .orElse(request.getUri().host().address());
@@ -80,12 +84,14 @@ final class EdgeHandler {
     HttpRoute route = routes.get().choose(host, path);
     if (route == null) {
       request.discardEntityBytes(materializer);
+      metrics.answered(null, 404, true, System.nanoTime() - start);
       return done(glow(404, "glow: no expose on this listener routes host \"" + HttpRoutes.hostOnly(host)
           + "\" and path \"" + path + "\""));
     }
     Upstream upstream = upstreams.get().get(route.target());
     if (upstream == null || upstream.pool().available().isEmpty()) {
       request.discardEntityBytes(materializer);
+      metrics.answered(route.expose(), 503, true, System.nanoTime() - start);
       return done(glow(503, "glow: no healthy endpoint of " + route.target() + " (expose " + route.expose() + ")"));
     }
     InetSocketAddress client = request.getAttribute(AttributeKeys.remoteAddress)
@@ -94,21 +100,23 @@ final class EdgeHandler {
         .orElse(UNKNOWN_CLIENT);
     HttpRequest out = forwarded(request, client, host);
     CompletableFuture<HttpResponse> result = new CompletableFuture<>();
-    attempt(out, route, upstream, client, new ArrayList<>(2), result, null);
+    attempt(out, route, upstream, client, new ArrayList<>(2), result, null, start);
     return result;
   }
 
   private void attempt(HttpRequest request, HttpRoute route, Upstream upstream, InetSocketAddress client,
-                       List<EndpointState> tried, CompletableFuture<HttpResponse> result, Throwable last) {
+                       List<EndpointState> tried, CompletableFuture<HttpResponse> result, Throwable last, long start) {
     // a streamed body can be sent once: only a body already in memory may go to a second endpoint
     boolean retryable = request.entity().isStrict();
     List<EndpointState> candidates = new ArrayList<>(upstream.pool().available());
     candidates.removeAll(tried);
     if (candidates.isEmpty() || tried.size() >= upstream.settings().maxConnectAttempts() || (!tried.isEmpty() && !retryable)) {
-      result.complete(tried.isEmpty()
+      HttpResponse answer = tried.isEmpty()
           ? glow(503, "glow: no healthy endpoint of " + route.target() + " (expose " + route.expose() + ")")
           : glow(502, "glow: " + tried.size() + " attempt(s) to reach " + route.target() + " (expose "
-              + route.expose() + ") failed, last: " + (last == null ? "?" : last.getMessage())));
+              + route.expose() + ") failed, last: " + (last == null ? "?" : last.getMessage()));
+      metrics.answered(route.expose(), answer.status().intValue(), true, System.nanoTime() - start);
+      result.complete(answer);
       return;
     }
     EndpointState chosen = tried.isEmpty()
@@ -126,11 +134,12 @@ final class EdgeHandler {
       if (failure == null) {
         if (response.status().intValue() >= 500) upstream.reportFailure(e);
         else upstream.reportSuccess(e);
+        metrics.answered(route.expose(), response.status().intValue(), false, System.nanoTime() - start);
         result.complete(response);
       } else {
         upstream.reportFailure(e);
         tried.add(target);
-        attempt(request, route, upstream, client, tried, result, failure);
+        attempt(request, route, upstream, client, tried, result, failure, start);
       }
     }, dispatcher);
   }

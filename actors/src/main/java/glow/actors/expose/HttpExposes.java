@@ -193,7 +193,7 @@ public final class HttpExposes extends AbstractBehavior<HttpExposes.Command> {
   private void bind(String key, Live l) {
     HttpListenerSpec spec = l.spec;
     EdgeHandler handler = new EdgeHandler(getContext().getSystem(), clientPool, spec.tls() ? "https" : "http",
-        l.routes::get, upstreams::get);
+        l.routes::get, upstreams::get, key);
     ServerSettings server = ServerSettings.create(getContext().getSystem().classicSystem())
         .withRemoteAddressAttribute(true);
     ServerBuilder b = Http.get(getContext().getSystem()).newServerAt(spec.host(), spec.port()).withSettings(server);

@@ -67,6 +67,14 @@ class HttpExposesTest {
     return last[0];
   }
 
+  /** The value of glow.expose.requests for these tags (Kamon's registry works without init). */
+  static long requests(String listener, String expose, String status, String answeredBy) {
+    kamon.tag.TagSet tags = kamon.tag.TagSet.builder().add("listener", listener).add("expose", expose)
+        .add("status", status).add("answered_by", answeredBy).build();
+    return (Long) ((kamon.metric.Instrument.Snapshotting<?>) kamon.Kamon.counter("glow.expose.requests").withTags(tags))
+        .snapshot(false);
+  }
+
   static String expose(int port, String target, String routing) {
     return "listen: 127.0.0.1:" + port + "\nnodes: [n1]\nmode: http\ntarget: " + target + "\n" + routing;
   }
@@ -119,6 +127,12 @@ class HttpExposesTest {
       RawHttp.Answer bad = RawHttp.get(p, "any.test", "/dead");
       assertEquals(502, bad.status(), bad.body());
       assertTrue(bad.body().startsWith("glow: 1 attempt(s) to reach deadh:80 (expose dead) failed"), bad.body());
+
+      String listener = "http 127.0.0.1:" + p;
+      assertTrue(requests(listener, "api", "2xx", "endpoint") >= 7);
+      assertEquals(1, requests(listener, "-", "4xx", "glow"));
+      assertEquals(1, requests(listener, "empty", "5xx", "glow"));
+      assertEquals(1, requests(listener, "dead", "5xx", "glow"));
 
       // the api expose moves to another app: same listener, new route, no rebind
       registry.tell(new ServiceRegistry.Register("api2h:80", api2.hostPort(), "n1"));
