@@ -47,6 +47,12 @@ public final class EndpointState implements Candidate {
 
   @Override public int activeConnections() { return active.get(); }
 
+  /** Counts one connection or request in flight to this endpoint that the proxy's stage does not see (an HTTP edge's); pair with {@link #release()}. */
+  public void acquire() { active.incrementAndGet(); }
+
+  /** Ends what {@link #acquire()} counted. */
+  public void release() { active.decrementAndGet(); }
+
   public boolean healthy() { return healthy; }
 
   /** True while passive outlier detection keeps this endpoint out of the pool. */

@@ -23,6 +23,8 @@ final class Listener {
   final Tcp tcp;
   final Materializer materializer;
   final ListenerMetrics metrics;
+  /** Sent to each upstream connection before the downstream's bytes; null for none. */
+  final Preamble preamble;
   private final AtomicInteger active = new AtomicInteger();
   private final Set<ProxyStage.Closer> open = ConcurrentHashMap.newKeySet();
   /** Completed when draining and the last connection ended. */
@@ -34,8 +36,10 @@ final class Listener {
   /** Closes a connection over the limit at once: no byte is read, the downstream sees EOF. */
   private static final Flow<ByteString, ByteString, ?> REJECT = Flow.fromSinkAndSource(Sink.cancelled(), Source.empty());
 
-  Listener(ListenerSettings settings, Upstream primary, Upstream fallback, Tcp tcp, Materializer materializer) {
+  Listener(ListenerSettings settings, Upstream primary, Upstream fallback, Tcp tcp, Materializer materializer,
+           Preamble preamble) {
     this.settings = settings;
+    this.preamble = preamble;
     this.primary = primary;
     this.fallback = fallback;
     this.tcp = tcp;
@@ -52,7 +56,7 @@ final class Listener {
       connection.handleWith(REJECT, materializer);
       return;
     }
-    connection.handleWith(Flow.fromGraph(new ProxyStage(this, connection.remoteAddress())), materializer);
+    connection.handleWith(Flow.fromGraph(new ProxyStage(this, connection.remoteAddress(), connection.localAddress())), materializer);
   }
 
   int active() {

@@ -43,10 +43,13 @@ final class ProxyStage extends GraphStage<FlowShape<ByteString, ByteString>> {
   private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
   private final Listener listener;
   private final InetSocketAddress client;
+  /** The address the downstream connected to (for the preamble). */
+  private final InetSocketAddress local;
 
-  ProxyStage(Listener listener, InetSocketAddress client) {
+  ProxyStage(Listener listener, InetSocketAddress client, InetSocketAddress local) {
     this.listener = listener;
     this.client = client;
+    this.local = local;
   }
 
   @Override public FlowShape<ByteString, ByteString> shape() {
@@ -174,6 +177,19 @@ final class ProxyStage extends GraphStage<FlowShape<ByteString, ByteString>> {
       if (downstreamDone) attempt.toUpstream.complete();
     }
 
+    /**
+     * Pushes the listener's preamble on the just-pulled upstream side; false when there is none.
+     * Runs before any downstream byte is pulled, so the header is the first thing the upstream reads.
+     */
+    private boolean sendPreamble(Attempt attempt) {
+      if (listener.preamble == null) return false;
+      ByteString header = listener.preamble.header(client, local);
+      if (header.isEmpty()) return false;
+      metrics.requestBytes.increment(header.size());
+      attempt.toUpstream.push(header);
+      return true;
+    }
+
     private void attemptFailed(Attempt attempt, Throwable cause) {
       if (attempt != live || connected) return;
       live = null;
@@ -210,7 +226,13 @@ final class ProxyStage extends GraphStage<FlowShape<ByteString, ByteString>> {
       Attempt() {
         toUpstream.setHandler(new AbstractOutHandler() {
           @Override public void onPull() {
-            if (!connected) connected(Attempt.this); // the outgoing TCP stage pulls only once connected
+            if (!connected) {
+              // the outgoing TCP stage pulls only once connected; the preamble goes out before any
+              // downstream byte, and the next pull asks the downstream
+              boolean sent = sendPreamble(Attempt.this);
+              connected(Attempt.this); // completes the upstream side after the preamble if the downstream is done
+              if (sent) return;
+            }
             if (!downstreamDone && !hasBeenPulled(in)) pull(in);
           }
 

@@ -3,11 +3,15 @@ package glow.proxy;
 import akka.actor.typed.ActorSystem;
 import akka.io.Inet;
 import akka.stream.Materializer;
+import akka.stream.TLSClosing;
 import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.Source;
 import akka.stream.javadsl.Tcp;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLEngine;
 
 /**
  * Binds smart TCP proxy listeners with Akka Streams: each accepted downstream connection is joined
@@ -40,11 +44,35 @@ public final class TcpProxy {
    */
   public static CompletionStage<ProxyBinding> bind(ActorSystem<?> system, ListenerSettings settings,
                                                    Upstream primary, Upstream fallbackOrNull) {
+    return bind(system, settings, primary, fallbackOrNull, null);
+  }
+
+  /**
+   * As {@link #bind(ActorSystem, ListenerSettings, Upstream, Upstream)}, and every upstream connection
+   * first receives {@code preambleOrNull}'s bytes (e.g. {@link ProxyProtocol#V1}).
+   */
+  public static CompletionStage<ProxyBinding> bind(ActorSystem<?> system, ListenerSettings settings,
+                                                   Upstream primary, Upstream fallbackOrNull, Preamble preambleOrNull) {
+    return bind(system, settings, primary, fallbackOrNull, preambleOrNull, null);
+  }
+
+  /**
+   * As above, and with {@code tlsOrNull} the listener terminates TLS: each accepted connection gets
+   * a server-mode engine from it, and the upstream sees the plain bytes. A failed handshake closes
+   * that connection only. A closing side closes both directions (no TLS half-close).
+   */
+  public static CompletionStage<ProxyBinding> bind(ActorSystem<?> system, ListenerSettings settings,
+                                                   Upstream primary, Upstream fallbackOrNull, Preamble preambleOrNull,
+                                                   Supplier<SSLEngine> tlsOrNull) {
     Tcp tcp = Tcp.get(system);
     Materializer materializer = Materializer.matFromSystem(system);
-    Listener listener = new Listener(settings, primary, fallbackOrNull, tcp, materializer);
-    return tcp.bind(settings.host(), settings.port(), settings.backlog(), SOCKET_OPTIONS, true,
+    Listener listener = new Listener(settings, primary, fallbackOrNull, tcp, materializer, preambleOrNull);
+    Source<Tcp.IncomingConnection, CompletionStage<Tcp.ServerBinding>> connections = tlsOrNull == null
+        ? tcp.bind(settings.host(), settings.port(), settings.backlog(), SOCKET_OPTIONS, true,
             Optional.ofNullable(settings.idleTimeout()))
+        : tcp.bindWithTls(settings.host(), settings.port(), tlsOrNull, settings.backlog(), SOCKET_OPTIONS,
+            Optional.ofNullable(settings.idleTimeout()), session -> Optional.empty(), TLSClosing.eagerClose());
+    return connections
         .to(Sink.foreach(listener::accept))
         .run(materializer)
         .thenApply(binding -> new ProxyBinding(binding, listener, system));

@@ -3,19 +3,23 @@ package glow.actors.listener;
 import glow.conf.snapshot.InstanceSpec;
 import glow.conf.snapshot.ResolvedRequire;
 import glow.conf.snapshot.ServiceEntry;
+import glow.conf.snapshot.ServiceKey;
 import glow.conf.snapshot.Snapshot;
+import glow.conf.spec.ExposeSpec;
 import glow.conf.spec.Protocol;
 import glow.proxy.UpstreamSettings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
  * The listeners one node should have for one snapshot: a pure function, no instances. One listener
- * per local port, shared by every instance on the node that requires it.
+ * per local port, shared by every instance on the node that requires it, plus one public listener
+ * per tcp-mode expose that names this node (needed by {@code expose/NAME}).
  */
 public final class DesiredListeners {
   private DesiredListeners() {}
@@ -45,6 +49,24 @@ public final class DesiredListeners {
         }
         users.computeIfAbsent(r.local(), p -> new ArrayList<>()).add(i.id());
       }
+    }
+    for (ExposeSpec e : snapshot.exposes().values()) {
+      if (e.mode() != ExposeSpec.Mode.TCP || !e.nodes().contains(node) || e.listen() == null) continue;
+      String user = "expose/" + e.name();
+      Optional<ServiceKey> target = e.target() == null ? Optional.empty() : snapshot.resolve(e.target());
+      if (target.isEmpty()) { // validation reports it; the listener waits for a repo that names a real port
+        warn.accept("node " + node + ": " + user + " targets " + e.target() + ", which nobody provides; not listening on "
+            + e.listen());
+        continue;
+      }
+      ListenerSpec spec = ListenerSpec.ofExpose(e, target.get(), base);
+      ListenerSpec before = specs.putIfAbsent(spec.port(), spec);
+      if (before != null) { // validation forbids two claims of one port on a node
+        warn.accept("node " + node + ": " + user + " wants port " + spec.port() + " but " + users.get(spec.port())
+            + " already use it for " + before + "; keeping the first");
+        continue;
+      }
+      users.computeIfAbsent(spec.port(), p -> new ArrayList<>()).add(user);
     }
     SortedMap<Integer, Desired> out = new TreeMap<>();
     specs.forEach((port, spec) -> {

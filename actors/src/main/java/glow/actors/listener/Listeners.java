@@ -25,10 +25,11 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Owns the loopback listeners and upstream pools of one node; one per node.
+ * Owns the proxy listeners and upstream pools of one node: the loopback listeners of its instances'
+ * requires and the public listeners of its tcp-mode exposes; one per node.
  *
- * <p>One mechanism: {@link Apply} sets the desired listeners (from the snapshot's instances on
- * this node, see {@link DesiredListeners}) and {@code reconcile} diffs them against the children:
+ * <p>One mechanism: {@link Apply} sets the desired listeners (from the snapshot's instances and
+ * exposes on this node, see {@link DesiredListeners}) and {@code reconcile} diffs them against the children:
  * a listener whose spec is gone or changed is drained; a wanted listener starts once its port is
  * free (a replaced listener first reports {@link ProxyListener.Released}); one {@link UpstreamPool}
  * runs per (service, upstream settings) that a wanted listener uses as primary or fallback, and
@@ -37,7 +38,7 @@ import java.util.TreeMap;
 public final class Listeners extends AbstractBehavior<Listeners.Command> {
   public sealed interface Command {}
 
-  /** The desired state: listeners follow the requires of this node's instances in {@code snapshot}. */
+  /** The desired state: listeners follow the requires of this node's instances and its tcp exposes in {@code snapshot}. */
   public record Apply(Snapshot snapshot) implements Command {}
 
   /** Replies with every wanted listener, by port. */
@@ -116,7 +117,7 @@ public final class Listeners extends AbstractBehavior<Listeners.Command> {
     if (s.listener().equals(releasing.get(s.port()))) releasing.remove(s.port());
     Running r = running.get(s.port());
     if (r != null && r.actor().equals(s.listener())) {
-      getContext().getLog().warn("listener {}:{} stopped unexpectedly; starting it again", settings.host(), s.port());
+      getContext().getLog().warn("listener {} stopped unexpectedly; starting it again", r.spec().name(settings.host()));
       running.remove(s.port());
     }
     reconcile();
@@ -137,7 +138,7 @@ public final class Listeners extends AbstractBehavior<Listeners.Command> {
         }
         continue;
       }
-      getContext().getLog().info("listener {}:{} {}", settings.host(), e.getKey(),
+      getContext().getLog().info("listener {} {}", r.spec().name(settings.host()),
           d == null ? "is no longer required: draining it" : "changes to " + d.spec() + ": replacing it");
       r.actor().tell(new ProxyListener.Drain(released));
       releasing.put(e.getKey(), r.actor());

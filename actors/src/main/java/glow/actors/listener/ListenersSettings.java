@@ -53,7 +53,7 @@ public record ListenersSettings(String host, Duration idleTimeout, int maxConnec
   }
 
   /** The wait before bind attempt number {@code failures + 1}: min * 2^(failures-1), capped at max. */
-  Duration bindRetryAfter(int failures) {
+  public Duration bindRetryAfter(int failures) {
     Duration d = bindRetryMin;
     for (int i = 1; i < failures && d.compareTo(bindRetryMax) < 0; i++) d = d.multipliedBy(2);
     return d.compareTo(bindRetryMax) > 0 ? bindRetryMax : d;

@@ -8,26 +8,32 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
+import glow.actors.tls.SniKeyManager;
 import glow.conf.spec.Protocol;
 import glow.proxy.Endpoint;
 import glow.proxy.EndpointState;
 import glow.proxy.ListenerSettings;
 import glow.proxy.ProxyBinding;
+import glow.proxy.ProxyProtocol;
 import glow.proxy.TcpProxy;
 import glow.proxy.Upstream;
 import glow.proxy.udp.UdpProxy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 /**
- * Owns the binding of one loopback port (a streams-proxy TCP listener, or a UDP proxy for a UDP
- * service) that forwards to a primary upstream and an optional fallback; one per local port a
- * node's instances require, a child of {@link Listeners}.
+ * Owns the binding of one port (a streams-proxy TCP listener, or a UDP proxy for a UDP service)
+ * that forwards to a primary upstream and an optional fallback; one per local port a node's
+ * instances require and one per tcp-mode expose on this node, a child of {@link Listeners}.
  *
  * <p>A failed bind (the port is taken by something else) is logged with the port, the service and
  * the instances that need it, shown by {@link GetStatus}, and retried with back-off; it never
@@ -58,6 +64,11 @@ public final class ProxyListener extends AbstractBehavior<ProxyListener.Command>
 
   private enum Drained implements Command { INSTANCE }
 
+  private enum CheckCerts implements Command { INSTANCE }
+
+  /** How often a TLS listener checks its certificate files for changes. */
+  static final Duration CERT_CHECK = Duration.ofSeconds(10);
+
   /** The UDP proxy has no client address when it asks for an endpoint: client-hash sees this one. */
   private static final InetSocketAddress NO_CLIENT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
@@ -81,6 +92,8 @@ public final class ProxyListener extends AbstractBehavior<ProxyListener.Command>
   private int failures; // failed binds in a row
   private String error;
   private ActorRef<Released> drainReplyTo; // non-null once draining
+  /** The certificate of a TLS listener, reloaded in place when its files change; null for plain TCP. */
+  private SniKeyManager keys;
 
   private ProxyListener(ActorContext<Command> ctx, TimerScheduler<Command> timers, ListenerSpec spec,
                         List<String> neededBy, Upstream primary, Upstream fallback, ListenersSettings settings) {
@@ -109,6 +122,10 @@ public final class ProxyListener extends AbstractBehavior<ProxyListener.Command>
           return this;
         })
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(CheckCerts.class, c -> {
+          if (keys != null) keys.reloadIfChanged();
+          return this;
+        })
         .onMessage(Drain.class, this::onDrain)
         .onMessage(PortFree.class, p -> {
           drainReplyTo.tell(new Released(spec.port(), getContext().getSelf()));
@@ -135,13 +152,36 @@ public final class ProxyListener extends AbstractBehavior<ProxyListener.Command>
       bindUdp();
       return;
     }
-    ListenerSettings ls = new ListenerSettings(name, settings.host(), spec.port(), settings.idleTimeout(),
+    ListenerSettings ls = new ListenerSettings(name, spec.bindHost(settings.host()), spec.port(), settings.idleTimeout(),
         settings.maxConnections(), settings.drainGrace(), 1024);
     try {
-      binding = TcpProxy.bind(getContext().getSystem(), ls, primary, fallback);
+      binding = TcpProxy.bind(getContext().getSystem(), ls, primary, fallback, ProxyProtocol.of(spec.proxyProtocol()),
+          spec.tls() == null ? null : tlsEngines());
       getContext().pipeToSelf(binding, (b, failure) -> failure == null ? new Bound(b) : new BindFailed(failure));
     } catch (RuntimeException e) {
       getContext().getSelf().tell(new BindFailed(e));
+    }
+  }
+
+  /** Server-mode engines from the listener's certificate; the key manager follows changed files. */
+  private Supplier<SSLEngine> tlsEngines() {
+    if (keys == null) {
+      keys = new SniKeyManager(w -> getContext().getLog().warn("listener {}: {}", name, w));
+      timers.startTimerWithFixedDelay(CheckCerts.INSTANCE, CERT_CHECK);
+    }
+    if (!keys.set(List.of(spec.tls()), List.of(List.of()))) {
+      throw new IllegalStateException("no usable certificate in " + spec.tls().cert() + " and " + spec.tls().key());
+    }
+    try {
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(new KeyManager[] {keys}, null, null);
+      return () -> {
+        SSLEngine engine = ssl.createSSLEngine();
+        engine.setUseClientMode(false);
+        return engine;
+      };
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot make a TLS context: " + e.getMessage(), e);
     }
   }
 

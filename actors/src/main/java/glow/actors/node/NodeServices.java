@@ -11,6 +11,7 @@ import glow.actors.cluster.Sharding;
 import glow.actors.instance.InstanceRuntime;
 import glow.actors.instance.InstanceSupervisor;
 import glow.actors.instance.SupervisorTiming;
+import glow.actors.expose.HttpExposes;
 import glow.actors.listener.Listeners;
 import glow.actors.listener.ListenersSettings;
 import glow.actors.logs.NodeLogHub;
@@ -26,7 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Everything a working Glow node runs on top of {@link GlowNode}'s core: the repo topic, the repo
- * sync singleton, the instance supervisor region, the proxy listeners and the node agent; one per
+ * sync singleton, the instance supervisor region, the proxy listeners (loopback and tcp exposes), the http
+ * expose listeners and the node agent; one per
  * node, started by {@link #start} inside the guardian. The OS-touching pieces (driver, artifact
  * store, log hub) are made by the caller, who also closes them after the node has stopped.
  */
@@ -41,6 +43,9 @@ public final class NodeServices implements GlowNode.Extras {
   private volatile ActorRef<NodeAgent.Command> agent;
   private volatile ActorRef<Topic.Command<RepoUpdate>> topic;
   private volatile ActorRef<Listeners.Command> listeners;
+  private volatile ActorRef<HttpExposes.Command> httpExposes;
+  /** How often the TLS files of http exposes are checked for a new certificate. */
+  private static final Duration CERT_CHECK = Duration.ofSeconds(10);
 
   public NodeServices(Parts parts) {
     this.parts = parts;
@@ -60,8 +65,16 @@ public final class NodeServices implements GlowNode.Extras {
     ActorRef<Listeners.Command> proxies = guardian.spawn(Behaviors.supervise(
         Listeners.create(s.name(), node.registry(), parts.listeners())).onFailure(SupervisorStrategy.restart()), "listeners");
     listeners = proxies;
+    // tcp exposes are listeners of `proxies`; http exposes (one Akka HTTP server per address) live here
+    ActorRef<HttpExposes.Command> http = guardian.spawn(Behaviors.supervise(
+        HttpExposes.create(s.name(), node.registry(), parts.listeners(), CERT_CHECK))
+        .onFailure(SupervisorStrategy.restart()), "http-exposes");
+    httpExposes = http;
     NodeAgent.Wiring wiring = new NodeAgent.Wiring(s.name(), current, supervisors, topic, sync,
-        snapshot -> proxies.tell(new Listeners.Apply(snapshot)),
+        snapshot -> {
+          proxies.tell(new Listeners.Apply(snapshot));
+          http.tell(new HttpExposes.Apply(snapshot));
+        },
         node.placement(), s.syncInterval(), Duration.ofSeconds(3));
     agent = guardian.spawn(
         Behaviors.supervise(NodeAgent.create(wiring)).onFailure(SupervisorStrategy.restart()), "node-agent");
@@ -84,6 +97,11 @@ public final class NodeServices implements GlowNode.Extras {
   /** The loopback proxy listeners of this node. */
   public ActorRef<Listeners.Command> listeners() {
     return listeners;
+  }
+
+  /** The http-mode expose listeners of this node. */
+  public ActorRef<HttpExposes.Command> httpExposes() {
+    return httpExposes;
   }
 
   /** This node's topic actor of repo updates (subscribe to follow versions). */

@@ -14,11 +14,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Writes small config repos into a real folder and loads them the way the repo sync job does. */
-final class RepoFiles {
+public final class RepoFiles {
   private RepoFiles() {}
 
   /** Replaces the folder's content with {@code files} (repo path -> text) and loads it; it must be valid. */
-  static Snapshot load(Path repo, Map<String, String> files) throws IOException {
+  public static Snapshot load(Path repo, Map<String, String> files) throws IOException {
     try (var old = Files.walk(repo)) {
       for (Path p : old.sorted(Comparator.reverseOrder()).toList()) if (!p.equals(repo)) Files.delete(p);
     }
@@ -33,13 +33,13 @@ final class RepoFiles {
   }
 
   /** apps/NAME.yaml with {@code provides: {PROVIDES}} and one {@code requires} item per string. */
-  static String app(String name, String provides, String... requires) {
+  public static String app(String name, String provides, String... requires) {
     String req = requires.length == 0 ? "" : "requires:\n" + Arrays.stream(requires)
         .map(r -> "  - " + r + "\n").collect(Collectors.joining());
     return "image: " + name + "\nversion: 1.0.0\nprovides: {" + provides + "}\n" + req;
   }
 
-  static String deployment(String app, String node) {
+  public static String deployment(String app, String node) {
     return "app: " + app + "\nnode: " + node + "\n";
   }
 }
