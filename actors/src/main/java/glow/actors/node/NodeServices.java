@@ -11,6 +11,8 @@ import glow.actors.cluster.Sharding;
 import glow.actors.instance.InstanceRuntime;
 import glow.actors.instance.InstanceSupervisor;
 import glow.actors.instance.SupervisorTiming;
+import glow.actors.job.JobRunner;
+import glow.actors.job.JobScheduler;
 import glow.actors.listener.Listeners;
 import glow.actors.listener.ListenersSettings;
 import glow.actors.logs.NodeLogHub;
@@ -26,7 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Everything a working Glow node runs on top of {@link GlowNode}'s core: the repo topic, the repo
- * sync singleton, the instance supervisor region, the proxy listeners and the node agent; one per
+ * sync singleton, the instance supervisor region, the job runner region and the job scheduler
+ * singleton, the proxy listeners and the node agent; one per
  * node, started by {@link #start} inside the guardian. The OS-touching pieces (driver, artifact
  * store, log hub) are made by the caller, who also closes them after the node has stopped.
  */
@@ -36,14 +39,23 @@ public final class NodeServices implements GlowNode.Extras {
       ListenersSettings listeners, Map<String, String> nodeEnv) {}
 
   private final Parts parts;
+  private final JobScheduler.Settings jobTiming;
   private final AtomicReference<Snapshot> current = new AtomicReference<>();
   private volatile ActorRef<RepoSync.Command> sync;
   private volatile ActorRef<NodeAgent.Command> agent;
   private volatile ActorRef<Topic.Command<RepoUpdate>> topic;
   private volatile ActorRef<Listeners.Command> listeners;
 
+  private volatile InstanceSupervisors<JobRunner.Command> jobRunners;
+
   public NodeServices(Parts parts) {
+    this(parts, JobScheduler.Settings.defaults());
+  }
+
+  /** With the job scheduler's clock and timings given (tests drive the schedule with their own clock). */
+  public NodeServices(Parts parts, JobScheduler.Settings jobTiming) {
     this.parts = parts;
+    this.jobTiming = jobTiming;
   }
 
   @Override
@@ -57,6 +69,9 @@ public final class NodeServices implements GlowNode.Extras {
     InstanceSupervisors<InstanceSupervisor.Command> supervisors = Sharding.initInstanceSupervisors(node.system(),
         InstanceSupervisor.Command.class, ctx -> InstanceSupervisor.create(ctx.getEntityId(), runtime),
         new InstanceSupervisor.Stop());
+    jobRunners = Sharding.initJobRunners(node.system(), JobRunner.Command.class,
+        ctx -> JobRunner.create(ctx.getEntityId(), runtime), new JobRunner.Stop());
+    JobScheduler.init(node.system(), jobRunners, current::get, jobTiming);
     ActorRef<Listeners.Command> proxies = guardian.spawn(Behaviors.supervise(
         Listeners.create(s.name(), node.registry(), parts.listeners())).onFailure(SupervisorStrategy.restart()), "listeners");
     listeners = proxies;
@@ -84,6 +99,11 @@ public final class NodeServices implements GlowNode.Extras {
   /** The loopback proxy listeners of this node. */
   public ActorRef<Listeners.Command> listeners() {
     return listeners;
+  }
+
+  /** The job runners (keys {@code job:<name>}); ask one only when its node is Up. */
+  public InstanceSupervisors<JobRunner.Command> jobRunners() {
+    return jobRunners;
   }
 
   /** This node's topic actor of repo updates (subscribe to follow versions). */
