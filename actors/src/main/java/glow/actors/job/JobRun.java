@@ -22,11 +22,13 @@ import java.time.Instant;
 public record JobRun(int id, String trigger, Instant tick, Instant started, Instant ended, String state,
     String detail, Integer exitCode, String version, Long pid, String log) implements CborSerializable {
 
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean running() {
     return "running".equals(state);
   }
 
   /** Milliseconds from start to end; null while running. */
+  @com.fasterxml.jackson.annotation.JsonProperty("durationMs")
   public Long durationMs() {
     return ended == null || started == null ? null : Duration.between(started, ended).toMillis();
   }

@@ -59,12 +59,15 @@ class JobsEndToEndTest {
   static GlowNode node;
   static ActorTestKit testKit;
   static final MovableClock clock = new MovableClock(T0);
+  /** The jobs' loopback port for dummy:http (no instance on the node requires it). */
+  static int local;
 
   @BeforeAll
   static void start() throws Exception {
     tmp = Files.createTempDirectory("glow-jobs");
     data = tmp.resolve("data");
     marks = tmp.resolve("marks");
+    local = freePort();
     Files.createFile(marks);
     Path artifacts = tmp.resolve("artifacts");
     TestArtifacts.tarGz(artifacts, "jobapp", "1.0.0", Map.of("bin/run", RUN), true, null);
@@ -82,6 +85,9 @@ class JobsEndToEndTest {
         .write("jobs/kept.yaml", job("0 0 1 1 *", "0", "3", "keep: 2\n"))
         .write("jobs/deploy.yaml", job("0 0 1 1 *", "3", "0", ""))
         .write("jobs/lost.yaml", job("0 0 1 1 *", "0", "0", ""))
+        .write("jobs/hourly.yaml", job("0 * * * *", "0", "0", ""))
+        .write("jobs/hourly-catch-up.yaml", job("0 * * * *", "0", "0", "catch-up: true\n"))
+        .write("apps/dummy.yaml", "image: dummy\nversion: 1.0.0\nprovides: {http: " + freePort() + "}\n")
         .commit("jobs");
     NodeSettings settings = TestNodes.settings("dev", null, Map.of("repo", repo.dir().toString(),
         "data-dir", data.toString(), "artifacts", artifacts.toString(), "sync-interval", "1s"));
@@ -95,7 +101,7 @@ class JobsEndToEndTest {
         new JobScheduler.Settings(clock, Duration.ofMillis(100), Duration.ofSeconds(60), Duration.ofSeconds(3)));
     node = GlowNode.start(settings, services);
     testKit = ActorTestKit.create(node.system());
-    awaitTrue(() -> services.current() != null && services.current().jobs().size() == 6, "the jobs in force");
+    awaitTrue(() -> services.current() != null && services.current().jobs().size() == 8, "the jobs in force");
     // the scheduler asks every runner for its last tick once it sees the job: from then on the clock may move
     awaitTrue(() -> runnersStarted().contains("dev/job:tick") && runnersStarted().contains("dev/job:slow"),
         "the scheduler has contacted the runners");
@@ -110,7 +116,14 @@ class JobsEndToEndTest {
   }
 
   static String app(String version) {
-    return "image: jobapp\nversion: " + version + "\ncommand: [bin/run, \"0\", \"0\"]\nenv: {MARKS: " + marks + "}\n";
+    return "image: jobapp\nversion: " + version + "\ncommand: [bin/run, \"0\", \"0\"]\nenv: {MARKS: " + marks + "}\n"
+        + "requires:\n  - dummy:http -> " + local + "\n";
+  }
+
+  static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
   }
 
   static String job(String cron, String sleep, String exit, String more) {
@@ -224,6 +237,35 @@ class JobsEndToEndTest {
     assertTrue(refused.isError());
     assertEquals("job deploy skipped: previous run #3 still running (overlap: forbid)", refused.getError().getMessage());
     awaitRuns("deploy", r -> !r.get(2).running());
+  }
+
+  @Test
+  @Order(8)
+  void aLateTickRunsOnceOnlyWithCatchUp() {
+    // two hours without a tick seen (as while the job's node was down): 01:00 and 02:00 are missed
+    clock.set(Instant.parse("2026-01-01T02:30:30Z"));
+    List<JobRun> runs = awaitRuns("hourly-catch-up", r -> r.size() == 1 && r.get(0).state().equals("succeeded"));
+    assertEquals(Instant.parse("2026-01-01T02:00:00Z"), runs.get(0).tick(), "only the latest missed tick");
+    Instant quiet = Instant.now().plusSeconds(1); // the scheduler polled ~10 times meanwhile
+    while (Instant.now().isBefore(quiet)) pause();
+    assertEquals(1, history("hourly-catch-up").runs().size());
+    assertEquals(List.of(), history("hourly").runs(), "catch-up off: the missed tick is passed over");
+    clock.set(Instant.parse("2026-01-01T03:00:10Z"));
+    awaitRuns("hourly", r -> r.size() == 1 && r.get(0).state().equals("succeeded"));
+    assertEquals(Instant.parse("2026-01-01T03:00:00Z"), history("hourly").runs().get(0).tick(), "on time again");
+  }
+
+  @Test
+  @Order(9)
+  void theLoopbackPortsOfAJobsRequiresAreOpenOnItsNode() {
+    awaitTrue(() -> {
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", local), 1000);
+        return true;
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    }, "a listener on 127.0.0.1:" + local + " for the jobs' requires");
   }
 
   // ---------------------------------------------------------------- helpers
