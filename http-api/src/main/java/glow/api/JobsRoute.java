@@ -1,5 +1,7 @@
 package glow.api;
 
+import static akka.http.javadsl.server.PathMatchers.segment;
+
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
