@@ -85,6 +85,7 @@ class JobsEndToEndTest {
         .write("jobs/kept.yaml", job("0 0 1 1 *", "0", "3", "keep: 2\n"))
         .write("jobs/deploy.yaml", job("0 0 1 1 *", "3", "0", ""))
         .write("jobs/lost.yaml", job("0 0 1 1 *", "0", "0", ""))
+        .write("jobs/replaced.yaml", job("0 0 1 1 *", "30", "0", "overlap: replace\n"))
         .write("jobs/hourly.yaml", job("0 * * * *", "0", "0", ""))
         .write("jobs/hourly-catch-up.yaml", job("0 * * * *", "0", "0", "catch-up: true\n"))
         .write("apps/dummy.yaml", "image: dummy\nversion: 1.0.0\nprovides: {http: " + freePort() + "}\n")
@@ -101,7 +102,7 @@ class JobsEndToEndTest {
         new JobScheduler.Settings(clock, Duration.ofMillis(100), Duration.ofSeconds(60), Duration.ofSeconds(3)));
     node = GlowNode.start(settings, services);
     testKit = ActorTestKit.create(node.system());
-    awaitTrue(() -> services.current() != null && services.current().jobs().size() == 8, "the jobs in force");
+    awaitTrue(() -> services.current() != null && services.current().jobs().size() == 9, "the jobs in force");
     // the scheduler asks every runner for its last tick once it sees the job: from then on the clock may move
     awaitTrue(() -> runnersStarted().contains("dev/job:tick") && runnersStarted().contains("dev/job:slow"),
         "the scheduler has contacted the runners");
@@ -237,6 +238,20 @@ class JobsEndToEndTest {
     assertTrue(refused.isError());
     assertEquals("job deploy skipped: previous run #3 still running (overlap: forbid)", refused.getError().getMessage());
     awaitRuns("deploy", r -> !r.get(2).running());
+  }
+
+  @Test
+  @Order(10)
+  void replaceStopsTheRunningRunThenStartsTheNewOne() {
+    runNow("replaced");
+    JobRun first = awaitRuns("replaced", r -> r.size() == 1 && r.get(0).pid() != null).get(0);
+    runNow("replaced");
+    List<JobRun> runs = awaitRuns("replaced", r -> r.size() == 2 && r.get(1).pid() != null);
+    assertEquals("replaced", runs.get(0).state());
+    assertEquals("stopped: replaced by a newer run (overlap: replace); killed by signal 15", runs.get(0).detail());
+    assertTrue(runs.get(1).running());
+    assertFalse(ProcessHandle.of(first.pid()).map(ProcessHandle::isAlive).orElse(false), "the first run's process is gone");
+    assertEquals(2, marks("replaced"));
   }
 
   @Test
