@@ -99,6 +99,8 @@ public final class JobScheduler extends AbstractBehavior<JobScheduler.Command> {
   /** Per job: the last tick sent or accepted by its runner; absent = ask the runner first. */
   private final Map<String, Instant> lastTick = new HashMap<>();
   private final Set<String> asking = new HashSet<>();
+  /** Per job being asked: when this scheduler first asked (a failed ask is retried; this stays). */
+  private final Map<String, Instant> firstAsked = new HashMap<>();
   private Set<String> upBefore = Set.of();
 
   private JobScheduler(ActorContext<Command> ctx, TimerScheduler<Command> timers,
@@ -149,7 +151,7 @@ public final class JobScheduler extends AbstractBehavior<JobScheduler.Command> {
   private void ask(JobSpec job) {
     if (!asking.add(job.name())) return;
     String name = job.name();
-    Instant askedAt = settings.clock().instant();
+    Instant askedAt = firstAsked.computeIfAbsent(name, n -> settings.clock().instant());
     getContext().pipeToSelf(runners.entityRef(job.node(), "job:" + name)
             .ask(JobRunner.GetLastTick::new, settings.askTimeout()),
         (reply, t) -> t != null ? new GotLastTick(name, null, askedAt, t.toString())
@@ -162,6 +164,7 @@ public final class JobScheduler extends AbstractBehavior<JobScheduler.Command> {
       getContext().getLog().warn("job {}: its runner did not say its last tick ({}); asking again", g.job(), g.error());
       return this;
     }
+    firstAsked.remove(g.job());
     Instant tick = g.tick();
     if (tick == null) {
       // never ran: start from the latest tick before the scheduler first saw the job, so a new job
