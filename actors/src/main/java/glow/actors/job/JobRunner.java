@@ -194,6 +194,12 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
       getContext().getLog().debug("job {}: tick {} already accepted (last {}), dropped", name, t.tick(), history.lastTick());
       return this;
     }
+    if (currentJob() == null || !currentJob().node().equals(runtime.node())) {
+      // this node's snapshot may lag the scheduler's (a job just added): not accepted, so a resend runs it
+      getContext().getLog().info("job {}: tick {} not accepted: the job is not in node {}'s snapshot (yet)", name,
+          t.tick(), runtime.node());
+      return this;
+    }
     history = history.withTick(t.tick());
     save(); // before anything runs: a resend of this tick is a duplicate from now on, even after a restart
     String refused = trigger(new Due("schedule", t.tick()));
