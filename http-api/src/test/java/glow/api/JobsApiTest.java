@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
  * running (overlap forbid), and the token on POST.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class JobsApiTest {
   static TestNode n;
   static final Client client = new Client();
@@ -44,6 +45,7 @@ class JobsApiTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(1)
   void runNowStartsARunRefusesASecondWhileItRunsAndHistoryShowsIt() throws Exception {
     Client.Reply list = client.get(n.url("/api/jobs"));
     assertEquals(200, list.status(), list.body());
@@ -75,6 +77,31 @@ class JobsApiTest {
     assertEquals(404, client.post(n.url("/api/jobs/nope/run"), TestNode.TOKEN).status());
   }
 
+  @Test
+  @org.junit.jupiter.api.Order(2)
+  void theDashboardListsTheJobWithItsLastRun() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Chrome.CHROMEDRIVER),
+        "no /usr/bin/chromedriver: install the chromium and chromium-driver packages to run the browser test");
+    Client.Reply started = client.post(n.url("/api/jobs/report/run"), TestNode.TOKEN);
+    int id = started.status() == 202 ? started.json().path("run").asInt() : -1; // 409: the other test's run still goes
+    awaitRun(r -> !r.path("state").asText().equals("running"));
+    try (Chrome chrome = new Chrome()) {
+      chrome.open(n.url("/"));
+      String row = "const r = document.querySelector('#jobs tr[data-job=\"report\"]'); return r ? r.textContent : null";
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      String text = null;
+      while (System.nanoTime() < deadline) {
+        JsonNode v = chrome.script(row);
+        text = v.isTextual() ? v.asText() : null;
+        if (text != null && text.contains("succeeded") && (id < 0 || text.contains("#" + id))) break;
+        TimeUnit.MILLISECONDS.sleep(200); // polling interval
+      }
+      assertTrue(text != null && text.contains("succeeded") && text.contains("ticker") && text.contains("0 3 * * *")
+          && text.contains("Europe/Paris"), "the jobs table row: " + text);
+      assertEquals(false, chrome.script("return document.querySelector('#jobs-section').hidden").asBoolean());
+    }
+  }
+
   static JsonNode awaitRun(Predicate<JsonNode> ok) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     String last = "";
@@ -82,7 +109,7 @@ class JobsApiTest {
       Client.Reply r = client.get(n.url("/api/jobs/report"));
       last = r.body();
       JsonNode runs = r.json().path("runs");
-      if (runs.size() > 0 && ok.test(runs.get(0))) return runs.get(0);
+      if (runs.size() > 0 && ok.test(runs.get(runs.size() - 1))) return runs.get(runs.size() - 1);
       TimeUnit.MILLISECONDS.sleep(100); // polling interval
     }
     throw new AssertionError("run never matched; last /api/jobs/report: " + last);
