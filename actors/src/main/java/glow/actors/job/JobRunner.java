@@ -229,7 +229,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
           if (due.trigger().equals("schedule")) {
             Instant now = Instant.now();
             record(new JobRun(history.nextId(), due.trigger(), due.tick(), now, now, "skipped", why, null,
-                job.app() == null ? null : versionOf(snapshot), null, null));
+                versionOf(snapshot), null, null));
           }
           return "job " + name + " " + why;
         }
