@@ -73,6 +73,13 @@ class JobsApiTest {
     assertTrue(run.path("durationMs").asLong() >= 2000, run.toString());
     String log = Files.readString(Path.of(run.path("log").asText()));
     assertTrue(log.contains("report by report run 1"), log);
+    // the run's lines are in the node's logs, by app and by the run's key
+    for (String query : new String[] {"app=ticker", "instance=job:report%231"}) {
+      Client.Reply lines = client.get(n.url("/api/logs?" + query + "&limit=10000"));
+      assertEquals(200, lines.status(), lines.body());
+      assertTrue(lines.body().lines().anyMatch(l -> l.contains("\"instance\":\"job:report#1\"")
+          && l.contains("report by report run 1")), query + ": " + lines.body());
+    }
     assertEquals(404, client.get(n.url("/api/jobs/nope")).status());
     assertEquals(404, client.post(n.url("/api/jobs/nope/run"), TestNode.TOKEN).status());
   }
