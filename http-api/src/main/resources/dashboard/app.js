@@ -203,6 +203,22 @@ async function refreshServices() {
   state.listeners = (await getJson("/api/services")).listeners;
 }
 
+// ---- jobs
+
+async function refreshJobs() {
+  const jobs = (await getJson("/api/jobs")).jobs;
+  $("#jobs-section").hidden = jobs.length === 0;
+  $("#jobs tbody").innerHTML = jobs.map((j) => {
+    const last = j.lastRun;
+    const lastText = last ? `#${last.id} <span class="state ${last.state === "succeeded" ? "running" : last.state === "running" ? "starting" : "failed"}">${esc(last.state)}</span> `
+      + `<span class="muted">${esc(last.trigger)}, ${esc(new Date(last.started).toLocaleString())}${last.durationMs != null ? ", " + (last.durationMs / 1000).toFixed(1) + " s" : ""}</span>` : "";
+    return `<tr data-job="${esc(j.name)}"><td><b>${esc(j.name)}</b></td><td>${esc(j.app)} <span class="mono">${esc(j.version || "")}</span></td>
+      <td>${esc(j.node)}</td><td class="mono">${esc(j.schedule)} <span class="muted">${esc(j.timeZone)}</span></td>
+      <td>${j.nextRun ? esc(new Date(j.nextRun).toLocaleString()) : ""}</td><td>${lastText}</td>
+      <td>${(j.running || []).map((id) => "#" + id).join(", ")}${j.history ? ' <span class="warn">' + esc(j.history) + "</span>" : ""}</td></tr>`;
+  }).join("");
+}
+
 // ---- live: events and logs
 
 function followEvents() {
@@ -251,6 +267,7 @@ every(5000, refreshCluster);
 every(5000, refreshInstances);
 every(5000, refreshApps);
 every(5000, refreshServices);
+every(5000, refreshJobs);
 every(2000, refreshTraffic);
 followEvents();
 followLogs();

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "A damn-simple private PaaS: apps in a git repo, made true on your own machines.",
     subcommands = {DevCommand.class, NodeCommand.class, StatusCommand.class, LogsCommand.class, SyncCommand.class,
-        RestartCommand.class, ValidateCommand.class, ProxyCommand.class, CommandLine.HelpCommand.class},
+        RestartCommand.class, JobsCommand.class, JobCommand.class, ValidateCommand.class, ProxyCommand.class, CommandLine.HelpCommand.class},
     usageHelpAutoWidth = true)
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

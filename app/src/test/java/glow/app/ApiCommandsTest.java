@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 /**
- * The API commands ({@code status}, {@code logs}, {@code sync}, {@code restart}) against a real
+ * The API commands ({@code status}, {@code logs}, {@code sync}, {@code restart}, {@code jobs}, {@code job}) against a real
  * {@code glow node} run in-process (its API hook, a plain-directory repo, a shell app that prints a
  * line every 200 ms), with their output and exit codes.
  */
@@ -49,6 +49,9 @@ class ApiCommandsTest {
     Files.createDirectories(tmp.resolve("repo/deployments"));
     Files.writeString(repo.resolve("ticker.yaml"), "image: ticker\nversion: 1.0.0\n");
     Files.writeString(tmp.resolve("repo/deployments/ticker-1.yaml"), "app: ticker\nnode: n1\n");
+    Files.createDirectories(tmp.resolve("repo/jobs"));
+    Files.writeString(tmp.resolve("repo/jobs/hello.yaml"), "app: ticker\nnode: n1\nschedule: \"30 4 * * *\"\n"
+        + "command: [sh, -c, \"echo hello from run $GLOW_JOB_RUN\"]\n");
     tarGz(tmp.resolve("artifacts"), "ticker", "1.0.0", "#!/bin/sh\necho \"ticker started pid $$\"\n"
         + "n=0\nwhile true; do n=$((n+1)); echo \"tick $n\"; sleep 0.2; done\n");
     int port;
@@ -188,6 +191,33 @@ class ApiCommandsTest {
     Run r = glow("restart", "ticker#1", "--token", TOKEN);
     assertEquals(0, r.code(), r.err());
     assertEquals("restarting ticker#1 on node n1\n", r.out());
+  }
+
+  @Test
+  void jobRunStartsARunThatJobsAndJobShow() throws Exception {
+    Run refused = glow("job", "run", "hello");
+    assertEquals(1, refused.code(), "no token: " + refused.out());
+    Run r = glow("job", "run", "hello", "--token", TOKEN);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().matches("job hello: run #\\d+ started on node n1\n"), r.out());
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    Run job = glow("job", "hello");
+    while (!job.out().contains("succeeded")) {
+      if (System.nanoTime() > deadline) throw new AssertionError("the run never succeeded: " + job.out() + job.err());
+      TimeUnit.MILLISECONDS.sleep(100); // polling interval
+      job = glow("job", "hello");
+    }
+    assertTrue(job.out().startsWith("job hello: app ticker 1.0.0 on node n1\nschedule \"30 4 * * *\" (UTC), overlap forbid, "
+        + "next run "), job.out());
+    assertTrue(job.out().contains("manual"), job.out());
+    Run jobs = glow("jobs");
+    assertEquals(0, jobs.code(), jobs.err());
+    assertTrue(jobs.out().startsWith("JOB"), jobs.out());
+    assertTrue(jobs.out().lines().anyMatch(l -> l.startsWith("hello") && l.contains("30 4 * * *") && l.contains("succeeded")),
+        jobs.out());
+    Run unknown = glow("job", "nope");
+    assertEquals(1, unknown.code());
+    assertTrue(unknown.err().startsWith("glow: the API answered 404: no job named \"nope\""), unknown.err());
   }
 
   @Test

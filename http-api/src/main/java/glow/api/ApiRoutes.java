@@ -82,7 +82,8 @@ final class ApiRoutes extends AllDirectives {
             path("repo", () -> get(this::repo)),
             path("sync", () -> post(() -> authorized(this::sync))),
             path("logs", () -> get(logs::route)),
-            path("events", () -> get(events::route)))),
+            path("events", () -> get(events::route)),
+            new JobsRoute(c).route(this::authorized))),
         path("metrics", () -> get(() -> complete(HttpResponse.create().withEntity(HttpEntities.create(
             ContentTypes.TEXT_PLAIN_UTF8, c.metrics().scrape()))))),
         pathSingleSlash(() -> get(() -> getFromResource("dashboard/index.html", ContentTypes.TEXT_HTML_UTF8))),
@@ -239,8 +240,8 @@ final class ApiRoutes extends AllDirectives {
         .handle(MissingQueryParamRejection.class, r -> complete(Json.error(StatusCodes.BAD_REQUEST,
             "missing query parameter " + r.parameterName(), null)))
         .handleNotFound(complete(Json.error(StatusCodes.NOT_FOUND, "no such route",
-            "GET /api/cluster, /api/apps, /api/instances, /api/services, /api/repo, /api/logs, /api/events, /metrics; "
-                + "POST /api/sync, /api/instances/ID/restart (docs/api.md)")))
+            "GET /api/cluster, /api/apps, /api/instances, /api/services, /api/repo, /api/jobs, /api/logs, /api/events, "
+                + "/metrics; POST /api/sync, /api/instances/ID/restart, /api/jobs/NAME/run (docs/api.md)")))
         .build()
         // any other rejection (unsupported media type, a bad header ...) keeps Akka's status and
         // text, wrapped in the API's JSON error shape

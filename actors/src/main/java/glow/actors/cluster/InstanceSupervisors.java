@@ -7,8 +7,9 @@ import akka.cluster.sharding.typed.javadsl.EntityRef;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
- * Handle to the sharded instance supervisors of this node's region, returned by
- * {@link Sharding#initInstanceSupervisors}; one per actor system.
+ * Handle to a region of entities pinned to nodes, returned by {@link Sharding#initInstanceSupervisors}
+ * (instance supervisors) and {@link Sharding#initJobRunners} (job runners, keys {@code job:<name>});
+ * one per entity type per actor system.
  *
  * <p>{@link #tellIfUp} is the safe way to reach a supervisor: it refuses to send to a node that is
  * not Up, because sharding would buffer the message until that node joins.

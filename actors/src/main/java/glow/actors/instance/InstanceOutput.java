@@ -13,13 +13,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where the output lines of one instance's processes go: its log file and the node's log hub; one
- * per supervisor, shared by its successive processes. Thread-safe (process reader threads call
+ * per supervisor (shared by its successive processes) and one per job run. Thread-safe (process reader threads call
  * {@link #accept}).
  *
  * <p>Lines carry the instance key ({@code web#1}) as their instance, so one file and one filter
  * follow an instance across versions.
  */
-final class InstanceOutput implements Consumer<OutputLine> {
+public final class InstanceOutput implements Consumer<OutputLine> {
 
   private static final Logger log = LoggerFactory.getLogger(InstanceOutput.class);
 
@@ -36,7 +36,7 @@ final class InstanceOutput implements Consumer<OutputLine> {
   private String lastStdout;
   private String lastStderr;
 
-  InstanceOutput(Path dir, String node, String app, String key, NodeLogHub hub, LogRetention retention) {
+  public InstanceOutput(Path dir, String node, String app, String key, NodeLogHub hub, LogRetention retention) {
     this.retention = retention;
     this.dir = dir;
     this.node = node;
@@ -46,18 +46,18 @@ final class InstanceOutput implements Consumer<OutputLine> {
   }
 
   /** Opens the log file if it is not open yet (blocking I/O: call it off the actor). */
-  synchronized void open() throws IOException {
+  public synchronized void open() throws IOException {
     if (file == null && !closed) file = new InstanceLogFile(dir, node, app, key, retention.maxBytes(), retention.keep());
   }
 
   /** Forgets the last lines: a new process starts. */
-  synchronized void newProcess() {
+  public synchronized void newProcess() {
     lastStdout = null;
     lastStderr = null;
   }
 
   /** The last stderr line of the current process, else its last stdout line, else null; at most 200 chars. */
-  synchronized String lastLine() {
+  public synchronized String lastLine() {
     String l = lastStderr != null ? lastStderr : lastStdout;
     return l == null || l.length() <= 200 ? l : l.substring(0, 200) + "...";
   }
@@ -83,7 +83,7 @@ final class InstanceOutput implements Consumer<OutputLine> {
     hub.publish(line);
   }
 
-  synchronized void close() {
+  public synchronized void close() {
     closed = true;
     if (file == null) return;
     try {

@@ -25,7 +25,7 @@ import java.util.Set;
 
 /**
  * What one instance spec means on this node once its variables are expanded: the launch identity
- * and the rendered config file; one per spec the supervisor looks at. Pure: no I/O.
+ * and the rendered config file; one per spec the supervisor (or a job run) looks at. Pure: no I/O.
  *
  * <p>The supervisor compares {@link #launch()} of the running process with the desired one: any
  * difference replaces the process; a difference only in the config content is applied by
@@ -36,27 +36,27 @@ import java.util.Set;
  * @param config the rendered config content (UTF-8), null when the app has none
  * @param configVersion first 12 hex digits of sha256(config), null when the app has none
  */
-record LaunchPlan(Launch launch, Path configFile, byte[] config, String configVersion, OnChange onChange) {
+public record LaunchPlan(Launch launch, Path configFile, byte[] config, String configVersion, OnChange onChange) {
 
   /**
    * The process-shaping part of a spec. The command is kept as expanded, before command[0] is
    * resolved against the artifact directory (which is only known after the fetch).
    */
-  record Launch(String image, String version, List<String> command, Map<String, String> env,
+  public record Launch(String image, String version, List<String> command, Map<String, String> env,
       Map<String, Integer> ports, LimitsSpec limits, String runAsUser, String configPath) {
 
     /**
      * The argv to run: a relative command[0] with a slash ({@code bin/start}) is a path inside the
      * artifact; a bare name is looked up on the PATH; the rest is passed as it is.
      */
-    List<String> command(Path artifactDir) {
+    public List<String> command(Path artifactDir) {
       List<String> out = new ArrayList<>(command);
       String first = out.get(0);
       if (first.contains("/") && !Path.of(first).isAbsolute()) out.set(0, artifactDir.resolve(first).toString());
       return out;
     }
 
-    Limits processLimits() {
+    public Limits processLimits() {
       return new Limits(limits.memory() == null ? OptionalLong.empty() : OptionalLong.of(limits.memory()),
           limits.processes() == null ? OptionalInt.empty() : OptionalInt.of(limits.processes()));
     }
@@ -89,7 +89,7 @@ record LaunchPlan(Launch launch, Path configFile, byte[] config, String configVe
    * @param instanceDir the instance's working directory (the config path is relative to it)
    * @throws UnknownVariableException with a message that names the instance, the field and what to do
    */
-  static LaunchPlan of(InstanceSpec spec, Path instanceDir, Map<String, String> nodeEnv, String runAsUser)
+  public static LaunchPlan of(InstanceSpec spec, Path instanceDir, Map<String, String> nodeEnv, String runAsUser)
       throws UnknownVariableException {
     Map<String, Integer> ports = new LinkedHashMap<>();
     for (ProvidedPort p : spec.ports().values()) ports.put(p.name(), p.port());
@@ -126,7 +126,7 @@ record LaunchPlan(Launch launch, Path configFile, byte[] config, String configVe
   }
 
   /** "instance web#1 (web:1.4.2#1): ", the start of every message about one instance. */
-  static String where(InstanceSpec spec) {
+  public static String where(InstanceSpec spec) {
     return "instance " + spec.key() + " (" + spec.id() + "): ";
   }
 

@@ -28,7 +28,7 @@ public final class DesiredListeners {
   public record Desired(ListenerSpec spec, List<String> neededBy) {}
 
   /**
-   * The listeners the instances of {@code node} require, by local port. Validation allows two
+   * The listeners the instances and job runs of {@code node} require, by local port. Validation allows two
    * instances on a node to share a port only with the same mapping; should two still differ, the
    * first instance (by key) wins and {@code warn} hears of the other.
    */
@@ -36,7 +36,10 @@ public final class DesiredListeners {
                                                Consumer<String> warn) {
     SortedMap<Integer, ListenerSpec> specs = new TreeMap<>();
     SortedMap<Integer, List<String>> users = new TreeMap<>();
-    for (InstanceSpec i : snapshot.instancesOn(node)) {
+    // job runs of this node count as users from the start: a listener is open before a run needs it
+    List<InstanceSpec> needing = new ArrayList<>(snapshot.instancesOn(node));
+    snapshot.jobRuns().values().stream().filter(j -> j.node().equals(node)).forEach(needing::add);
+    for (InstanceSpec i : needing) {
       for (ResolvedRequire r : i.requires()) {
         ServiceEntry entry = snapshot.services().get(r.service());
         Protocol protocol = entry == null ? Protocol.TCP : entry.protocol();

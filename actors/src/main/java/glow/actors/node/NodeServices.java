@@ -12,6 +12,8 @@ import glow.actors.instance.InstanceRuntime;
 import glow.actors.instance.InstanceSupervisor;
 import glow.actors.instance.SupervisorTiming;
 import glow.actors.expose.HttpExposes;
+import glow.actors.job.JobRunner;
+import glow.actors.job.JobScheduler;
 import glow.actors.listener.Listeners;
 import glow.actors.listener.ListenersSettings;
 import glow.actors.logs.NodeLogHub;
@@ -27,8 +29,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Everything a working Glow node runs on top of {@link GlowNode}'s core: the repo topic, the repo
- * sync singleton, the instance supervisor region, the proxy listeners (loopback and tcp exposes), the http
- * expose listeners and the node agent; one per
+ * sync singleton, the instance supervisor region, the job runner region and the job scheduler
+ * singleton, the proxy listeners (loopback and tcp exposes), the http expose listeners and the
+ * node agent; one per
  * node, started by {@link #start} inside the guardian. The OS-touching pieces (driver, artifact
  * store, log hub) are made by the caller, who also closes them after the node has stopped.
  */
@@ -37,18 +40,27 @@ public final class NodeServices implements GlowNode.Extras {
   public record Parts(ProcessDriver driver, ArtifactStore artifacts, NodeLogHub logs, SupervisorTiming timing,
       ListenersSettings listeners, Map<String, String> nodeEnv) {}
 
+  /** How often the TLS files of http exposes are checked for a new certificate. */
+  private static final Duration CERT_CHECK = Duration.ofSeconds(10);
+
   private final Parts parts;
+  private final JobScheduler.Settings jobTiming;
   private final AtomicReference<Snapshot> current = new AtomicReference<>();
   private volatile ActorRef<RepoSync.Command> sync;
   private volatile ActorRef<NodeAgent.Command> agent;
   private volatile ActorRef<Topic.Command<RepoUpdate>> topic;
   private volatile ActorRef<Listeners.Command> listeners;
   private volatile ActorRef<HttpExposes.Command> httpExposes;
-  /** How often the TLS files of http exposes are checked for a new certificate. */
-  private static final Duration CERT_CHECK = Duration.ofSeconds(10);
+  private volatile InstanceSupervisors<JobRunner.Command> jobRunners;
 
   public NodeServices(Parts parts) {
+    this(parts, JobScheduler.Settings.defaults());
+  }
+
+  /** With the job scheduler's clock and timings given (tests drive the schedule with their own clock). */
+  public NodeServices(Parts parts, JobScheduler.Settings jobTiming) {
     this.parts = parts;
+    this.jobTiming = jobTiming;
   }
 
   @Override
@@ -62,6 +74,9 @@ public final class NodeServices implements GlowNode.Extras {
     InstanceSupervisors<InstanceSupervisor.Command> supervisors = Sharding.initInstanceSupervisors(node.system(),
         InstanceSupervisor.Command.class, ctx -> InstanceSupervisor.create(ctx.getEntityId(), runtime),
         new InstanceSupervisor.Stop());
+    jobRunners = Sharding.initJobRunners(node.system(), JobRunner.Command.class,
+        ctx -> JobRunner.create(ctx.getEntityId(), runtime), new JobRunner.Stop());
+    JobScheduler.init(node.system(), jobRunners, current::get, jobTiming);
     ActorRef<Listeners.Command> proxies = guardian.spawn(Behaviors.supervise(
         Listeners.create(s.name(), node.registry(), parts.listeners())).onFailure(SupervisorStrategy.restart()), "listeners");
     listeners = proxies;
@@ -102,6 +117,11 @@ public final class NodeServices implements GlowNode.Extras {
   /** The http-mode expose listeners of this node. */
   public ActorRef<HttpExposes.Command> httpExposes() {
     return httpExposes;
+  }
+
+  /** The job runners (keys {@code job:<name>}); ask one only when its node is Up. */
+  public InstanceSupervisors<JobRunner.Command> jobRunners() {
+    return jobRunners;
   }
 
   /** This node's topic actor of repo updates (subscribe to follow versions). */

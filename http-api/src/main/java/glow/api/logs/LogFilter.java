@@ -8,7 +8,8 @@ import glow.actors.logs.LogLine;
  *
  * @param app an app name ({@code greeter})
  * @param instance an instance key ({@code greeter#1}) or id ({@code greeter:1.0#1}); an id matches
- *     the key with the same app and number, since lines carry keys
+ *     the key with the same app and number, since lines carry keys; a job run's key
+ *     ({@code job:report#3}) is taken as it is
  * @param node a node name
  */
 public record LogFilter(String app, String instance, String node) implements CborSerializable {
@@ -18,7 +19,7 @@ public record LogFilter(String app, String instance, String node) implements Cbo
     app = blankToNull(app);
     instance = blankToNull(instance);
     node = blankToNull(node);
-    if (instance != null && instance.contains(":") && instance.contains("#")) {
+    if (instance != null && instance.contains(":") && instance.contains("#") && !instance.startsWith("job:")) {
       // image:version#n -> app#n is only right when image == app; keys are what lines carry
       instance = instance.substring(0, instance.indexOf(':')) + instance.substring(instance.lastIndexOf('#'));
     }
