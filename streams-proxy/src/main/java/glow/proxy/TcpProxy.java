@@ -43,8 +43,8 @@ public final class TcpProxy {
     Tcp tcp = Tcp.get(system);
     Materializer materializer = Materializer.matFromSystem(system);
     Listener listener = new Listener(settings, primary, fallbackOrNull, tcp, materializer);
-    return tcp.bind(settings.host(), settings.port(), settings.backlog(), SOCKET_OPTIONS, true,
-            Optional.ofNullable(settings.idleTimeout()))
+    // No idle timeout here: ProxyStage times idleness itself (Akka's adds a graph per connection).
+    return tcp.bind(settings.host(), settings.port(), settings.backlog(), SOCKET_OPTIONS, true, Optional.empty())
         .to(Sink.foreach(listener::accept))
         .run(materializer)
         .thenApply(binding -> new ProxyBinding(binding, listener, system));
