@@ -12,10 +12,12 @@ import akka.stream.stage.AbstractOutHandler;
 import akka.stream.stage.AsyncCallback;
 import akka.stream.stage.GraphStage;
 import akka.stream.stage.GraphStageLogic;
+import akka.stream.stage.TimerGraphStageLogic;
 import akka.util.ByteString;
 import glow.proxy.sniff.Sniffer;
 import glow.proxy.sniff.Sniffers;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,6 +38,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * connection". ({@code Flow.lazyFutureFlow} would wait for the downstream's first byte, which
  * server-speaks-first protocols never send; a pre-connected {@code Source.asSubscriber}/
  * {@code Sink.asPublisher} pair costs two extra materializations and async boundaries.)
+ *
+ * <p>The idle timeout is a timer of this stage, not Akka's {@code Tcp.bind(..., idleTimeout)}: that
+ * one builds and materializes a BidiFlow graph per accepted connection, which was a quarter of the
+ * bytes allocated under a connection-per-request load (JFR, docs/proxy.md "Per connection").
  */
 final class ProxyStage extends GraphStage<FlowShape<ByteString, ByteString>> {
   private final Inlet<ByteString> in = Inlet.create("glow.proxy.fromDownstream");
@@ -65,7 +71,7 @@ final class ProxyStage extends GraphStage<FlowShape<ByteString, ByteString>> {
     void close();
   }
 
-  private final class Logic extends GraphStageLogic implements Closer {
+  private final class Logic extends TimerGraphStageLogic implements Closer {
     private Upstream current;
     private int attemptsOnCurrent;
     private int attemptsTotal;
@@ -78,12 +84,15 @@ final class ProxyStage extends GraphStage<FlowShape<ByteString, ByteString>> {
     private ListenerMetrics.EndpointMetrics metrics;
     private Sniffer sniffer;
     private final AsyncCallback<Boolean> closeCallback = createAsyncCallback(ignored -> completeStage());
+    /** System.nanoTime() of the last chunk either way (or of the start); read by the idle timer. */
+    private long lastActivityNanos;
 
     Logic() {
       super(shape);
       setHandler(in, new AbstractInHandler() {
         @Override public void onPush() {
           ByteString bytes = grab(in);
+          lastActivityNanos = System.nanoTime();
           metrics.requestBytes.increment(bytes.size());
           sniffer.onRequestBytes(bytes);
           live.toUpstream.push(bytes);
@@ -116,6 +125,11 @@ final class ProxyStage extends GraphStage<FlowShape<ByteString, ByteString>> {
     }
 
     @Override public void preStart() {
+      Duration idle = listener.settings.idleTimeout();
+      if (idle != null) {
+        lastActivityNanos = System.nanoTime();
+        scheduleWithFixedDelay("idle", idleCheckInterval(idle), idleCheckInterval(idle));
+      }
       listener.register(this);
       current = listener.primary;
       attemptNext();
@@ -123,6 +137,11 @@ final class ProxyStage extends GraphStage<FlowShape<ByteString, ByteString>> {
 
     @Override public void close() {
       closeCallback.invoke(Boolean.TRUE);
+    }
+
+    /** The idle check: no byte either way for the idle timeout closes both sides (FIN). */
+    @Override public void onTimer(Object key) {
+      if (System.nanoTime() - lastActivityNanos >= listener.settings.idleTimeout().toNanos()) completeStage();
     }
 
     /** Connects to the next candidate: primary first, then the fallback, or gives up. */
@@ -244,6 +263,7 @@ final class ProxyStage extends GraphStage<FlowShape<ByteString, ByteString>> {
         fromUpstream.setHandler(new AbstractInHandler() {
           @Override public void onPush() {
             ByteString bytes = fromUpstream.grab();
+            lastActivityNanos = System.nanoTime();
             metrics.responseBytes.increment(bytes.size());
             sniffer.onResponseBytes(bytes);
             push(out, bytes);
@@ -270,6 +290,17 @@ final class ProxyStage extends GraphStage<FlowShape<ByteString, ByteString>> {
         if (!toUpstream.isClosed()) toUpstream.complete();
       }
     }
+  }
+
+  /**
+   * How often an idle connection is looked at: an eighth of the timeout, at least 100 ms, at most
+   * the timeout (as Akka's own idle stage), so it closes within 1/8 after the timeout.
+   */
+  static Duration idleCheckInterval(Duration idle) {
+    Duration eighth = idle.dividedBy(8);
+    Duration min = Duration.ofMillis(100);
+    if (eighth.compareTo(min) < 0) eighth = min;
+    return eighth.compareTo(idle) > 0 ? idle : eighth;
   }
 
   private static List<EndpointState> without(List<EndpointState> candidates, List<EndpointState> tried) {

@@ -67,11 +67,11 @@ public final class TcpProxy {
     Tcp tcp = Tcp.get(system);
     Materializer materializer = Materializer.matFromSystem(system);
     Listener listener = new Listener(settings, primary, fallbackOrNull, tcp, materializer, preambleOrNull);
+    // No idle timeout on the bind: ProxyStage times idleness itself (Akka's adds a graph per connection).
     Source<Tcp.IncomingConnection, CompletionStage<Tcp.ServerBinding>> connections = tlsOrNull == null
-        ? tcp.bind(settings.host(), settings.port(), settings.backlog(), SOCKET_OPTIONS, true,
-            Optional.ofNullable(settings.idleTimeout()))
+        ? tcp.bind(settings.host(), settings.port(), settings.backlog(), SOCKET_OPTIONS, true, Optional.empty())
         : tcp.bindWithTls(settings.host(), settings.port(), tlsOrNull, settings.backlog(), SOCKET_OPTIONS,
-            Optional.ofNullable(settings.idleTimeout()), session -> Optional.empty(), TLSClosing.eagerClose());
+            Optional.empty(), session -> Optional.empty(), TLSClosing.eagerClose());
     return connections
         .to(Sink.foreach(listener::accept))
         .run(materializer)
