@@ -67,7 +67,7 @@ class DocExamplesTest {
     InstanceSpec hello = snapshot.instance("hello#1").orElseThrow();
     assertEquals("dev", hello.node());
     assertEquals(7101, hello.requires().get(0).local());
-    assertEquals("Hi", hello.env().get("GREETING"));
+    assertEquals("Hi", hello.spec().env().get("GREETING"));
   }
 
   @Test

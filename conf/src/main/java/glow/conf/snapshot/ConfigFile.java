@@ -7,6 +7,6 @@ import glow.conf.spec.OnChange;
  *
  * @param path    relative to the instance's working directory
  * @param source  repo path the content comes from
- * @param content raw text of the source; {@code ${VAR}} is not yet replaced (see InstanceSpec#renderConfig)
+ * @param content raw text of the source; {@code ${VAR}} is replaced by the node, which alone knows the instance environment
  */
 public record ConfigFile(String path, OnChange onChange, String source, String content) {}

@@ -92,37 +92,22 @@ final class SnapshotBuilder {
       ports.put(p.name(), new ProvidedPort(p.name(), p.port() + d.portOffset(), p.port(), p.protocol()));
     }
     String id = app.image() + ":" + app.version() + "#" + d.instance();
-    Map<String, String> env = new LinkedHashMap<>(app.env());
-    env.put("GLOW_APP", app.name());
-    env.put("GLOW_VERSION", app.version());
-    env.put("GLOW_INSTANCE", String.valueOf(d.instance()));
-    env.put("GLOW_INSTANCE_ID", id);
-    env.put("GLOW_INSTANCE_KEY", d.key());
-    env.put("GLOW_NODE", d.node());
-    for (ProvidedPort p : ports.values()) {
-      env.put("PORT_" + p.name().toUpperCase().replace('-', '_'), String.valueOf(p.port()));
-    }
+    // The process environment (GLOW_*, PORT_*, the app's env) is built by the node, which alone
+    // knows where the config file lands (GLOW_CONFIG): actors' glow.actors.files.InstanceEnv.
     return new InstanceSpec(d.key(), id, app.name(), app, d.node(), d.instance(), d.portOffset(), ports, requires,
-        config, env, app.health(), app.limits(), d.file());
+        config, app.health(), app.limits(), d.file());
   }
 
   /**
    * What one run of a job gets: the app with the job's command, no provided ports (a run is not an
-   * endpoint and must not take the instances' ports), the app's requires, env with GLOW_JOB.
+   * endpoint and must not take the instances' ports), the app's requires (the node adds GLOW_JOB).
    * Its key is "job:NAME" and its id "image:version#NAME".
    */
   static InstanceSpec jobRun(JobSpec j, AppSpec app, List<ResolvedRequire> requires, ConfigFile config) {
     AppSpec runs = new AppSpec(app.name(), app.image(), app.version(), j.command() != null ? j.command() : app.command(),
         app.env(), Map.of(), app.requires(), app.tags(), app.config(), null, app.limits(), app.rollout());
     String id = app.image() + ":" + app.version() + "#" + j.name();
-    Map<String, String> env = new LinkedHashMap<>(app.env());
-    env.put("GLOW_APP", app.name());
-    env.put("GLOW_VERSION", app.version());
-    env.put("GLOW_INSTANCE_ID", id);
-    env.put("GLOW_INSTANCE_KEY", "job:" + j.name());
-    env.put("GLOW_NODE", j.node());
-    env.put("GLOW_JOB", j.name());
-    return new InstanceSpec("job:" + j.name(), id, app.name(), runs, j.node(), 0, 0, Map.of(), requires, config, env,
+    return new InstanceSpec("job:" + j.name(), id, app.name(), runs, j.node(), 0, 0, Map.of(), requires, config,
         null, app.limits(), "jobs/" + j.name() + ".yaml");
   }
 

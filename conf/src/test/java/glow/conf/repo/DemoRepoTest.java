@@ -31,12 +31,10 @@ class DemoRepoTest {
     assertEquals("dev", g2.node());
     assertEquals(9002, g2.ports().get("http").port());
     assertEquals(9001, g2.ports().get("http").declared());
-    assertEquals("9002", g2.env().get("PORT_HTTP"));
-    assertEquals("greeter:1.0.0#2", g2.env().get("GLOW_INSTANCE_ID"));
     assertEquals(OnChange.RELOAD, g2.config().onChange());
     assertEquals("greeter.properties", g2.config().path());
     assertTrue(g2.config().content().contains("greeting=Hello from Glow"));
-    assertTrue(g2.renderConfig().contains("instance=greeter:1.0.0#2"), g2.renderConfig());
+    assertTrue(g2.config().content().contains("instance=${GLOW_INSTANCE_ID}"), g2.config().content());
     assertEquals("/healthz", g2.health().http());
     assertEquals("deployments/greeter-2.yaml", g2.deploymentFile());
 
@@ -45,7 +43,7 @@ class DemoRepoTest {
         new ResolvedRequire(new ServiceKey("greeter", 9001), 7001, "round-robin", 1, java.time.Duration.ofSeconds(1), null),
         new ResolvedRequire(new ServiceKey("glow-api", 7700), 7002, "round-robin", 1, java.time.Duration.ofSeconds(1), null)),
         web.requires());
-    assertEquals(List.of("bin/start"), web.command());
+    assertEquals(List.of("bin/start"), web.spec().command());
 
     ServiceEntry greeter = s.services().get(new ServiceKey("greeter", 9001));
     assertNotNull(greeter);
@@ -64,10 +62,9 @@ class DemoRepoTest {
     InstanceSpec report = s.jobRuns().get("greeter-report");
     assertEquals("job:greeter-report", report.key());
     assertEquals("greeter:1.0.0#greeter-report", report.id());
-    assertEquals(List.of("bin/report"), report.command());
+    assertEquals(List.of("bin/report"), report.spec().command());
     assertEquals(java.util.Map.of(), report.ports());
-    assertEquals("greeter-report", report.env().get("GLOW_JOB"));
-    assertTrue(report.renderConfig().contains("instance=greeter:1.0.0#greeter-report"));
+    assertEquals("greeter.properties", report.config().path());
   }
 
   @Test
