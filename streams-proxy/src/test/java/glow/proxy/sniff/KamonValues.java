@@ -14,10 +14,16 @@ import kamon.tag.TagSet;
 public final class KamonValues {
   private KamonValues() {}
 
-  /** Starts Kamon without its agent and without the Prometheus server (no port bound). */
+  /**
+   * Starts Kamon without its agent and without the Prometheus server (no port bound), and with no
+   * tick during a test run: each tick resets counters, and tests read cumulative values (a tick is
+   * aligned to the wall-clock minute, so a test crossing one saw negative deltas).
+   */
   public static void start() {
     Kamon.initWithoutAttaching(ConfigFactory.parseString(
             "kamon.modules.prometheus-reporter.enabled = false\n"
+                + "kamon.metric.tick-interval = 1 hour\n"
+                + "kamon.metric.optimistic-tick-alignment = no\n"
                 + "kamon.init.hide-banner = true\n")
         .withFallback(ConfigFactory.load()));
   }
