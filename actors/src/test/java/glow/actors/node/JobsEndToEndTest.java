@@ -102,9 +102,9 @@ class JobsEndToEndTest {
         new JobScheduler.Settings(clock, Duration.ofMillis(100), Duration.ofSeconds(60), Duration.ofSeconds(3)));
     node = GlowNode.start(settings, services);
     testKit = ActorTestKit.create(node.system());
-    awaitTrue(() -> services.current() != null && services.current().jobs().size() == 9, "the jobs in force");
+    Await.until(() -> services.current() != null && services.current().jobs().size() == 9, "the jobs in force");
     // the scheduler asks every runner for its last tick once it sees the job: from then on the clock may move
-    awaitTrue(() -> runnersStarted().contains("dev/job:tick") && runnersStarted().contains("dev/job:slow"),
+    Await.until(() -> runnersStarted().contains("dev/job:tick") && runnersStarted().contains("dev/job:slow"),
         "the scheduler has contacted the runners");
   }
 
@@ -148,7 +148,7 @@ class JobsEndToEndTest {
     clock.set(T0.plusSeconds(180));
     awaitRuns("tick", r -> r.size() == 3 && r.get(2).state().equals("succeeded"));
     Instant quiet = Instant.now().plusSeconds(1); // both schedulers polled ~10 times meanwhile
-    while (Instant.now().isBefore(quiet)) JobsEndToEndTest.pause();
+    while (Instant.now().isBefore(quiet)) Await.pause();
     assertEquals(3, history("tick").runs().size());
     assertEquals(3, marks("tick"), "three processes for three ticks");
     String log = Files.readString(Path.of(history("tick").runs().get(2).log()));
@@ -215,7 +215,7 @@ class JobsEndToEndTest {
     JobRun first = awaitRuns("deploy", r -> r.size() == 1 && r.get(0).pid() != null).get(0);
     String v2 = repo.write("apps/jobapp.yaml", app("1.1.0")).commit("jobapp 1.1.0");
     services.sync().tell(new RepoSync.SyncNow());
-    awaitTrue(() -> services.current().version().equals(v2), "1.1.0 in force");
+    Await.until(() -> services.current().version().equals(v2), "1.1.0 in force");
     JobRun still = history("deploy").runs().get(0);
     assertTrue(still.running(), "still running after the deploy: " + still);
     assertEquals(first.pid(), still.pid());
@@ -262,7 +262,7 @@ class JobsEndToEndTest {
     List<JobRun> runs = awaitRuns("hourly-catch-up", r -> r.size() == 1 && r.get(0).state().equals("succeeded"));
     assertEquals(Instant.parse("2026-01-01T02:00:00Z"), runs.get(0).tick(), "only the latest missed tick");
     Instant quiet = Instant.now().plusSeconds(1); // the scheduler polled ~10 times meanwhile
-    while (Instant.now().isBefore(quiet)) pause();
+    while (Instant.now().isBefore(quiet)) Await.pause();
     assertEquals(1, history("hourly-catch-up").runs().size());
     assertEquals(List.of(), history("hourly").runs(), "catch-up off: the missed tick is passed over");
     clock.set(Instant.parse("2026-01-01T03:00:10Z"));
@@ -273,7 +273,7 @@ class JobsEndToEndTest {
   @Test
   @Order(9)
   void theLoopbackPortsOfAJobsRequiresAreOpenOnItsNode() {
-    awaitTrue(() -> {
+    Await.until(() -> {
       try (java.net.Socket s = new java.net.Socket()) {
         s.connect(new java.net.InetSocketAddress("127.0.0.1", local), 1000);
         return true;
@@ -321,7 +321,7 @@ class JobsEndToEndTest {
     List<JobRun> runs = history(job).runs();
     while (!ok.test(runs)) {
       if (Instant.now().isAfter(deadline)) throw new AssertionError("runs of " + job + " never matched: " + runs);
-      pause();
+      Await.pause();
       runs = history(job).runs();
     }
     return runs;
@@ -335,20 +335,5 @@ class JobsEndToEndTest {
     }
   }
 
-  static void awaitTrue(BooleanSupplier condition, String what) {
-    Instant deadline = Instant.now().plusSeconds(30);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) throw new AssertionError("timed out waiting for " + what);
-      pause();
-    }
-  }
 
-  static void pause() {
-    try {
-      TimeUnit.MILLISECONDS.sleep(100);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
 }

@@ -58,7 +58,7 @@ class JobsNodeRestartTest {
     List<JobRun> r = runs(n);
     while (!ok.test(r)) {
       if (Instant.now().isAfter(deadline)) throw new AssertionError("runs never matched: " + r);
-      JobsEndToEndTest.pause();
+      Await.pause();
       r = runs(n);
     }
     return r;
@@ -77,14 +77,14 @@ class JobsNodeRestartTest {
           .commit("a nightly job");
       Running first = start(tmp, repo, clock);
       try {
-        JobsEndToEndTest.awaitTrue(() -> first.services().current() != null, "the repo in force");
+        Await.until(() -> first.services().current() != null, "the repo in force");
         first.services().jobRunners().entityRef("n1", "job:nightly")
             .<akka.pattern.StatusReply<Integer>>ask(JobRunner.RunNow::new, Duration.ofSeconds(5))
             .toCompletableFuture().get(6, TimeUnit.SECONDS);
         JobRun run = await(first, r -> r.size() == 1 && r.get(0).pid() != null).get(0);
         first.node().stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
         long pid = run.pid();
-        JobsEndToEndTest.awaitTrue(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+        Await.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
             "the run's process gone with its node");
       } finally {
         first.driver().close();
@@ -96,7 +96,7 @@ class JobsNodeRestartTest {
         assertEquals("lost", runs.get(0).state());
         assertTrue(runs.get(0).detail().startsWith("lost (node restarted)"), runs.get(0).detail());
         Instant quiet = Instant.now().plusSeconds(1); // the scheduler polled ~10 times meanwhile
-        while (Instant.now().isBefore(quiet)) JobsEndToEndTest.pause();
+        while (Instant.now().isBefore(quiet)) Await.pause();
         assertEquals(1, runs(second).size(), "not rerun: " + runs(second));
         assertEquals(List.of("1"), Files.readAllLines(marks));
         assertFalse(runs(second).get(0).running());

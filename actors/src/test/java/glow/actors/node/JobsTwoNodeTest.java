@@ -93,7 +93,7 @@ class JobsTwoNodeTest {
     clock.set(Instant.parse("2026-01-01T00:02:30Z"));
     List<JobRun> runs = awaitRuns(n2, r -> r.size() == 2 && r.get(1).state().equals("succeeded"));
     Instant quiet = Instant.now().plusSeconds(1); // the new scheduler polled ~10 times meanwhile
-    while (Instant.now().isBefore(quiet)) JobsEndToEndTest.pause();
+    while (Instant.now().isBefore(quiet)) Await.pause();
     runs = history(n2).runs();
     assertEquals(List.of(Instant.parse("2026-01-01T00:01:00Z"), Instant.parse("2026-01-01T00:02:00Z")),
         runs.stream().map(JobRun::tick).toList());
@@ -120,7 +120,7 @@ class JobsTwoNodeTest {
     List<JobRun> runs = history(n).runs();
     while (!ok.test(runs)) {
       if (Instant.now().isAfter(deadline)) throw new AssertionError("runs never matched: " + runs);
-      JobsEndToEndTest.pause();
+      Await.pause();
       runs = history(n).runs();
     }
     return runs;
@@ -130,7 +130,7 @@ class JobsTwoNodeTest {
     Instant deadline = Instant.now().plusSeconds(30);
     while (!condition.getAsBoolean()) {
       if (Instant.now().isAfter(deadline)) throw new AssertionError("timed out waiting for " + what);
-      JobsEndToEndTest.pause();
+      Await.pause();
     }
   }
 }

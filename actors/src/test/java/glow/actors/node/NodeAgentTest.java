@@ -86,7 +86,7 @@ class NodeAgentTest {
 
   @Test
   void ensuresOnlyThisNodesInstancesAndReportsThoseOfAbsentNodesPending() {
-    awaitTrue(() -> received.contains(new RecordingSupervisor.Received("dev/a#1", "Ensure")), "Ensure of dev/a#1");
+    Await.until(() -> received.contains(new RecordingSupervisor.Received("dev/a#1", "Ensure")), "Ensure of dev/a#1");
     assertTrue(received.stream().noneMatch(r -> r.entityId().startsWith("n3/")), received.toString());
 
     TestProbe<NodeAgent.Instances> probe = testKit.createTestProbe();
@@ -105,10 +105,10 @@ class NodeAgentTest {
     repo.write("apps/b.yaml", "image: b\nversion: 1.0.0\nprovides: {http: 9200}\n")
         .write("deployments/b-1.yaml", "app: b\nnode: dev\n");
     syncAndAwait(repo.commit("b on dev"));
-    awaitTrue(() -> received.contains(new RecordingSupervisor.Received("dev/b#1", "Ensure")), "Ensure of dev/b#1");
+    Await.until(() -> received.contains(new RecordingSupervisor.Received("dev/b#1", "Ensure")), "Ensure of dev/b#1");
 
     syncAndAwait(repo.delete("deployments/b-1.yaml").delete("apps/b.yaml").commit("b gone"));
-    awaitTrue(() -> received.contains(new RecordingSupervisor.Received("dev/b#1", "Stop")), "Stop of dev/b#1");
+    Await.until(() -> received.contains(new RecordingSupervisor.Received("dev/b#1", "Stop")), "Stop of dev/b#1");
   }
 
   @Test
@@ -116,7 +116,7 @@ class NodeAgentTest {
     repo.write("apps/c.yaml", "image: c\nversion: 1.0.0\nprovides: {http: 9300}\n")
         .write("deployments/c-1.yaml", "app: c\nnode: dev\n");
     syncAndAwait(repo.commit("c on dev"));
-    awaitTrue(() -> received.contains(new RecordingSupervisor.Received("dev/c#1", "Ensure")), "Ensure of dev/c#1");
+    Await.until(() -> received.contains(new RecordingSupervisor.Received("dev/c#1", "Ensure")), "Ensure of dev/c#1");
     try {
       String bad = repo.write("apps/c.yaml", "image: c\nversion: [1.0.0\n").commit("broken c");
       syncAndAwait(bad);
@@ -126,7 +126,7 @@ class NodeAgentTest {
       assertTrue(s.problems().stream().anyMatch(p -> p.file().equals("apps/c.yaml")), s.problems().toString());
       // two more reconcile passes (1 s apart) with the bad version in force: still ensured, never stopped
       int ensures = count("dev/c#1", "Ensure");
-      awaitTrue(() -> count("dev/c#1", "Ensure") >= ensures + 2, "repeated Ensure of dev/c#1");
+      Await.until(() -> count("dev/c#1", "Ensure") >= ensures + 2, "repeated Ensure of dev/c#1");
       assertEquals(0, count("dev/c#1", "Stop"));
     } finally {
       syncAndAwait(repo.delete("deployments/c-1.yaml").delete("apps/c.yaml").commit("c gone"));
@@ -147,7 +147,7 @@ class NodeAgentTest {
 
   @Test
   void theSingletonAnswersWithTheCurrentVersionAndAnUpdateSurvivesSerialization() {
-    awaitTrue(() -> current.get() != null, "a first snapshot");
+    Await.until(() -> current.get() != null, "a first snapshot");
     TestProbe<RepoUpdate> probe = testKit.createTestProbe();
     probe.awaitAssert(Duration.ofSeconds(5), () -> {
       sync.tell(new RepoSync.GetCurrent(probe.ref()));
@@ -166,19 +166,7 @@ class NodeAgentTest {
 
   private static void syncAndAwait(String version) {
     sync.tell(new RepoSync.SyncNow());
-    awaitTrue(() -> current.get() != null && current.get().version().equals(version), "version " + version + " in force");
+    Await.until(() -> current.get() != null && current.get().version().equals(version), "version " + version + " in force");
   }
 
-  static void awaitTrue(BooleanSupplier condition, String what) {
-    Instant deadline = Instant.now().plusSeconds(15);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) throw new AssertionError("timed out waiting for " + what);
-      try {
-        TimeUnit.MILLISECONDS.sleep(20); // poll period, not a wait for an event
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-  }
 }

@@ -235,7 +235,7 @@ class NodeEndToEndTest {
   void deletedDeploymentIsStoppedAndDeregistered() throws Exception {
     long second = pids("greeter#2").get("greeter#2");
     syncAndAwait(repo.delete("deployments/greeter-2.yaml").commit("one greeter is enough"));
-    awaitTrue(() -> !alive(second), "greeter#2's process to end");
+    Await.until(() -> !alive(second), "greeter#2's process to end");
     TestProbe<ServiceRegistry.All> probe = testKit.createTestProbe();
     probe.awaitAssert(Duration.ofSeconds(10), () -> {
       node.registry().tell(new ServiceRegistry.GetAll(probe.ref()));
@@ -275,7 +275,7 @@ class NodeEndToEndTest {
     while (Instant.now().isBefore(deadline)) {
       last = statuses().get(key);
       if (last != null && ok.test(last)) return last;
-      pause();
+      Await.pause();
     }
     throw new AssertionError("timed out waiting for " + what + "; last status: " + last);
   }
@@ -308,7 +308,7 @@ class NodeEndToEndTest {
       } catch (IOException e) {
         last = e.toString();
       }
-      pause();
+      Await.pause();
     }
     throw new AssertionError("answers through 127.0.0.1:" + local + " never matched from " + from + "; seen " + seen
         + ", last: " + last);
@@ -316,27 +316,11 @@ class NodeEndToEndTest {
 
   static void syncAndAwait(String version) {
     services.sync().tell(new RepoSync.SyncNow());
-    awaitTrue(() -> services.current() != null && services.current().version().equals(version),
+    Await.until(() -> services.current() != null && services.current().version().equals(version),
         "version " + version + " in force");
   }
 
-  static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
-    Instant deadline = Instant.now().plusSeconds(40);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) throw new AssertionError("timed out waiting for " + what);
-      pause();
-    }
-  }
 
-  /** The poll period of the await loops above. */
-  static void pause() {
-    try {
-      TimeUnit.MILLISECONDS.sleep(100);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
 
   static boolean alive(long pid) {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);

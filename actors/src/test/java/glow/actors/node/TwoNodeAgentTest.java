@@ -97,7 +97,7 @@ class TwoNodeAgentTest {
   @Test
   @Order(1)
   void anInstanceOfAnAbsentNodeIsPendingAndNeverSent() {
-    NodeAgentTest.awaitTrue(() -> received.contains(new RecordingSupervisor.Received("n1/x#1", "Ensure")), "Ensure of n1/x#1");
+    Await.until(() -> received.contains(new RecordingSupervisor.Received("n1/x#1", "Ensure")), "Ensure of n1/x#1");
     InstanceStatus x2 = n1.instances().get("x#2");
     assertEquals("pending", x2.state());
     assertEquals("node n2 not in cluster", x2.detail());
@@ -108,7 +108,7 @@ class TwoNodeAgentTest {
   @Order(2)
   void aJoiningNodeGetsTheSnapshotOverTheWireAndEnsuresItsOwnInstance() throws Exception {
     n2 = AgentNode.start("n2", TestNodes.address(n1.node()));
-    NodeAgentTest.awaitTrue(() -> received.contains(new RecordingSupervisor.Received("n2/x#2", "Ensure")), "Ensure of n2/x#2");
+    Await.until(() -> received.contains(new RecordingSupervisor.Received("n2/x#2", "Ensure")), "Ensure of n2/x#2");
     assertEquals(n1.current().get().version(), n2.current().get().version());
     assertEquals(n1.current().get().instances(), n2.current().get().instances());
     TestProbe<Void> waiter = n1.testKit().createTestProbe();
@@ -129,7 +129,7 @@ class TwoNodeAgentTest {
     });
     int before = (int) received.stream().filter(r -> r.equals(new RecordingSupervisor.Received("n2/x#2", "Ensure"))).count();
     n2 = AgentNode.start("n2", TestNodes.address(n1.node()));
-    NodeAgentTest.awaitTrue(() -> received.stream()
+    Await.until(() -> received.stream()
         .filter(r -> r.equals(new RecordingSupervisor.Received("n2/x#2", "Ensure"))).count() > before, "a new Ensure of n2/x#2");
     assertEquals(n1.current().get().version(), n2.current().get().version());
   }

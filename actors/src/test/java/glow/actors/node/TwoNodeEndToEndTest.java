@@ -78,7 +78,7 @@ class TwoNodeEndToEndTest {
       while (Instant.now().isBefore(deadline)) {
         last = instances().get(key);
         if (last != null && last.state().equals(state)) return last;
-        NodeEndToEndTest.pause();
+        Await.pause();
       }
       throw new AssertionError("timed out waiting for " + key + " " + state + "; last: " + last);
     }
@@ -136,7 +136,7 @@ class TwoNodeEndToEndTest {
       } catch (java.io.IOException e) {
         last = e.toString();
       }
-      NodeEndToEndTest.pause();
+      Await.pause();
     }
     throw new AssertionError("no answer from the greeter on n2 through 127.0.0.1:" + local + " of n1; last: " + last);
   }
