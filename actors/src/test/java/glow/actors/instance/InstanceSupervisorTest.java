@@ -379,8 +379,7 @@ class InstanceSupervisorTest {
     supervise("steady#1");
     awaitState("steady#1", "running");
     InMemoryProcess steady = driver.lastStarted().orElseThrow();
-    SupervisorTiming slowRetry = new SupervisorTiming(Duration.ofMillis(50), Duration.ofMillis(400),
-        Duration.ofSeconds(2), Duration.ofMinutes(10), 2, Duration.ZERO, Duration.ofSeconds(2));
+    SupervisorTiming slowRetry = SupervisorTiming.fast().withFailedRetry(Duration.ofMinutes(10));
     ActorRef<Command> sup = supervise("nostart#1", slowRetry);
 
     InstanceStatus failed = awaitState("nostart#1", "failed");
@@ -443,8 +442,7 @@ class InstanceSupervisorTest {
     worker("stubborn", "1.0.0");
     fx.load();
     driver.onStart(InMemoryProcess::ignoreTerm);
-    SupervisorTiming shortGrace = new SupervisorTiming(Duration.ofMillis(50), Duration.ofMillis(400),
-        Duration.ofSeconds(2), Duration.ofMillis(200), 2, Duration.ZERO, Duration.ofMillis(300));
+    SupervisorTiming shortGrace = SupervisorTiming.fast().withStopGrace(Duration.ofMillis(300));
     ActorRef<Command> sup = supervise("stubborn#1", shortGrace);
     awaitState("stubborn#1", "running");
 
