@@ -473,6 +473,31 @@ class InstanceSupervisorTest {
   }
 
   @Test
+  void aProcessNotHealthyWithinTheStartTimeoutIsStoppedAndRestartedWithBackoff() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort(); // closed again: the port refuses connections
+    }
+    fx.artifact("mute", "1.0.0", true, true);
+    fx.file("apps/mute.yaml", "image: mute\nversion: 1.0.0\nprovides: {http: %d}\nhealth: {interval: 100ms}\n"
+        .formatted(port)).deploy("mute", 1).load();
+    supervise("mute#1", SupervisorTiming.fast().withStartTimeout(Duration.ofMillis(400)));
+    awaitState("mute#1", "starting");
+    InMemoryProcess first = driver.lastStarted().orElseThrow();
+
+    InstanceStatus stopping = awaitState("mute#1", "stopping");
+    assertTrue(stopping.detail().matches("stopping: not healthy within 400 ms of its start \\(last check: connect to"
+        + " 127\\.0\\.0\\.1:" + port + ": .*\\)"), stopping.detail());
+    InstanceStatus backoff = awaitState("mute#1", "backoff");
+    assertTrue(backoff.detail().startsWith("not healthy within 400 ms of its start"), backoff.detail());
+    assertTrue(backoff.detail().endsWith("; restarting in 50 ms"), backoff.detail());
+    assertEquals(List.of(Signal.TERM), first.signals());
+    awaitState("mute#1", "starting");
+    assertEquals(2, driver.started().size());
+    registry.expectNoMessage(Duration.ofMillis(50)); // never registered
+  }
+
+  @Test
   void restartRepliesOnceTheNewProcessHasStarted() throws IOException {
     worker("again", "1.0.0");
     fx.load();

@@ -138,6 +138,25 @@ class RolloutEndToEndTest {
   }
 
   @Test
+  void aConfigChangeWithOnChangeRestartRestartsOneAtATime() throws Exception {
+    String config = "config: {path: app.conf, source: configs/conf.conf, on-change: restart}\n";
+    Files.createDirectories(repo.resolve("configs"));
+    Files.writeString(repo.resolve("configs/conf.conf"), "greeting=hello\n");
+    deployThree("conf", "1.0.0", null, config);
+    int mark = events.size();
+    Map<String, InstanceStatus> before = statuses("conf");
+    String oldConfig = before.get("conf#1").configVersion();
+
+    Files.writeString(repo.resolve("configs/conf.conf"), "greeting=howdy\n");
+    services.sync().tell(new RepoSync.SyncNow());
+
+    awaitAll("conf", s -> s.state().equals("running") && s.configVersion() != null
+        && !s.configVersion().equals(oldConfig) && s.restarts() == 1, "all restarted once for the new config");
+    assertEquals(1, maxNotRunning("conf", mark, before), "instances of conf not running at once");
+    assertEquals(6, starts("conf", "1.0.0"));
+  }
+
+  @Test
   void aVersionFailingHealthStopsTheRolloutAfterOneInstanceAndAFixingCommitRollsThemAll() throws Exception {
     deployThree("bad", "1.0.0", null);
     Map<String, InstanceStatus> before = statuses("bad");
@@ -186,6 +205,10 @@ class RolloutEndToEndTest {
 
   /** Deploys app at version on three instances (port offsets 0, 1, 2) and waits until all run it. */
   static void deployThree(String app, String version, Integer maxUnavailable) throws IOException {
+    deployThree(app, version, maxUnavailable, "");
+  }
+
+  static void deployThree(String app, String version, Integer maxUnavailable, String extra) throws IOException {
     int base = freePorts(3);
     Files.createDirectories(repo.resolve("deployments"));
     for (int i = 1; i <= 3; i++) {
@@ -193,7 +216,7 @@ class RolloutEndToEndTest {
           "app: " + app + "\nnode: dev\ninstance: " + i + "\nport-offset: " + (i - 1) + "\n");
     }
     ports.put(app, base);
-    commit(app, version, maxUnavailable);
+    commit(app, version, maxUnavailable, extra);
     awaitAll(app, s -> s.state().equals("running") && version.equals(s.version()), "all on " + version);
   }
 
@@ -201,12 +224,17 @@ class RolloutEndToEndTest {
 
   /** Publishes the artifact, writes apps/app.yaml at version, syncs and waits until the node has it. */
   static void commit(String app, String version, Integer maxUnavailable) throws IOException {
+    commit(app, version, maxUnavailable, "");
+  }
+
+  /** As {@link #commit(String, String, Integer)}, with extra lines of app YAML. */
+  static void commit(String app, String version, Integer maxUnavailable, String extra) throws IOException {
     TestArtifacts.tarGz(artifacts, app, version, Map.of("bin/start", "#!/bin/sh\nexec sleep 600\n"), true, null);
     Files.createDirectories(repo.resolve("apps"));
     Files.writeString(repo.resolve("apps/" + app + ".yaml"), "image: " + app + "\nversion: " + version + "\n"
         + "provides: {http: " + ports.get(app) + "}\n"
         + "health: {port: http, interval: 100ms, timeout: 500ms}\n"
-        + (maxUnavailable == null ? "" : "rollout: {max-unavailable: " + maxUnavailable + "}\n"));
+        + (maxUnavailable == null ? "" : "rollout: {max-unavailable: " + maxUnavailable + "}\n") + extra);
     services.sync().tell(new RepoSync.SyncNow());
     Await.until(() -> services.current() != null && services.current().problems().isEmpty()
         && services.current().instance(app + "#1").map(i -> i.spec().version().equals(version)).orElse(false),
