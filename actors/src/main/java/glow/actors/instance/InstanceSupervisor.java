@@ -82,6 +82,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * provided port; unhealthy, exit and stop deregister first. An Ensure before the node has any
  * snapshot changes nothing.
  *
+ * <h2>Rollouts</h2>
+ * A serving instance (running and healthy) whose snapshot asks for a replacement or a restart for
+ * its config does not go down on its own: its {@link RolloutPermit} asks the cluster's {@code
+ * Rollouts} coordinator and the old process serves on (the detail says what it waits for) until a
+ * permit comes; the permit is given back once the new process is healthy, its registrations are
+ * confirmed and {@code rolloutSettle} passed. An instance that is not serving replaces at once. A
+ * process not healthy within {@code startTimeout} is stopped and restarted with back-off; that, an
+ * exit or a failed start under a permit stops the app's rollout to that target.
+ *
  * <h2>Events</h2>
  * Every change of the {@link InstanceStatus} is published on the actor system's local {@link
  * EventStream}; subscribe with {@code EventStream.Subscribe(InstanceStatus.class, ref)} (the API's
@@ -422,11 +431,6 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     return this;
   }
 
-  /** Reports a failure of the process attempt under a rollout permit: the app's rollout stops. */
-  private void rolloutFailed(String why) {
-    permit.failed(why);
-  }
-
   // ---------------------------------------------------------------- start
 
   private void start(InstanceSpec want) {
@@ -540,7 +544,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     failedAt = Instant.now();
     countNextStart = false;
     getContext().getLog().warn("{}", why);
-    rolloutFailed("could not start: " + why);
+    permit.failed("could not start: " + why);
     setState("failed", why + " (retried in " + human(runtime.timing().failedRetry())
         + " or as soon as the repo changes)");
     failWaiters(why);
@@ -551,7 +555,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   private Behavior<Command> onExited(Exited e) {
     if (e.gen() != gen || phase != Phase.RUNNING) return this; // a stop we asked for, or an old process
     Duration ran = Duration.between(startedAt, Instant.now());
-    rolloutFailed(e.status() + (healthy ? " " + human(ran) + " after its start" : " before it was healthy"));
+    permit.failed(e.status() + (healthy ? " " + human(ran) + " after its start" : " before it was healthy"));
     clearProcess(e.status());
     backoff(e.status() + " after " + human(ran), ran);
     return this;
@@ -575,7 +579,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     if (t.gen() != gen || phase != Phase.RUNNING || healthy) return this;
     String why = "not healthy within " + human(runtime.timing().startTimeout()) + " of its start (last check: "
         + detail.replaceFirst("^pid \\d+, not healthy yet: ", "") + ")";
-    rolloutFailed(why);
+    permit.failed(why);
     beginStop(AfterStop.BACKOFF, "stopping: " + why);
     return this;
   }
