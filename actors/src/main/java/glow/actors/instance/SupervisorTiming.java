@@ -24,7 +24,8 @@ import java.util.Objects;
  * @param rolloutRenew how often a supervisor that wants or holds a rollout permit tells the
  *     coordinator so
  * @param rolloutLease a permit not renewed for this long is dropped by the coordinator (its node
- *     died); a new coordinator also waits this long before granting anything; more than twice
+ *     died); a new coordinator also waits this long (plus the singleton proxies'
+ *     identification interval) before granting anything; more than twice
  *     rolloutRenew
  */
 public record SupervisorTiming(Duration backoffMin, Duration backoffMax, Duration stableAfter, Duration failedRetry,

@@ -29,8 +29,8 @@ import java.util.TreeSet;
  * whose {@code holding} is true; a lease not renewed for {@code lease} is dropped (its node died,
  * and its instance is down anyway). The state is only the leases and the halts, plain data rebuilt
  * from renewals: when the singleton moves (its node crashed), the new one grants nothing for one
- * lease period while the holders' renewals (buffered by the singleton proxies meanwhile) tell it
- * which permits are out. So a move never lets a second instance go down under max-unavailable 1.
+ * lease period plus the proxies' identification interval (1 s) while the holders' renewals
+ * (buffered by the singleton proxies meanwhile) tell it which permits are out. So a move never lets a second instance go down under max-unavailable 1.
  *
  * <p>Halts: a replacement that does not become healthy is reported by its holder with {@code
  * halt} set, and keeps its lease while it is down. From then on no permit is granted for that
@@ -111,6 +111,7 @@ public final class Rollouts extends AbstractBehavior<Rollouts.Command> {
   }
 
   private final long leaseNanos;
+  private final Duration quiet;
   private final long learningUntil;
   private final Map<String, Lease> leases = new HashMap<>(); // by instance key
   private final Map<String, Map<String, Halt>> halts = new HashMap<>(); // app -> target id -> halt
@@ -118,9 +119,13 @@ public final class Rollouts extends AbstractBehavior<Rollouts.Command> {
   private Rollouts(ActorContext<Command> ctx, Duration lease) {
     super(ctx);
     this.leaseNanos = lease.toNanos();
-    this.learningUntil = System.nanoTime() + leaseNanos;
+    // Renewals reach a new singleton only once each node's proxy found it (it looks every
+    // identification interval, buffering meanwhile): quiet for a lease period after that.
+    this.quiet = lease.plus(ctx.getSystem().settings().config()
+        .getDuration("akka.cluster.singleton-proxy.singleton-identification-interval"));
+    this.learningUntil = System.nanoTime() + quiet.toNanos();
     ctx.getLog().info("rollout coordinator started; it grants no permit for {} ms while it hears the renewals"
-        + " of permits already out", lease.toMillis());
+        + " of permits already out", quiet.toMillis());
   }
 
   @Override
@@ -164,7 +169,7 @@ public final class Rollouts extends AbstractBehavior<Rollouts.Command> {
     }
     if (now - learningUntil < 0) {
       r.replyTo().tell(new Answer(r.instance(), r.target(), Verdict.WAIT, "the rollout coordinator has just started"
-          + " and first hears which permits are out (" + Duration.ofNanos(leaseNanos).toMillis() + " ms)"));
+          + " and first hears which permits are out (" + quiet.toMillis() + " ms)"));
       return this;
     }
     List<Lease> out = live(r.app(), now);
