@@ -114,7 +114,9 @@ final class RolloutPermit {
   boolean onAnswer(Rollouts.Answer a) {
     switch (a.verdict()) {
       case GRANTED -> {
-        if (mode == Mode.ASKING) {
+        // only a grant for the target asked for counts: a late answer to an earlier renewal
+        // (released since) must not send a serving instance down without a permit
+        if (mode == Mode.ASKING && target.id().equals(a.target())) {
           mode = Mode.HELD;
           wentDown = false;
           return true;
