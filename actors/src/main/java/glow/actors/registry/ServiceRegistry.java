@@ -45,7 +45,8 @@ import java.util.function.Function;
  * under the same name keeps its fresh entries. Entries of a removed owner that arrive late by
  * gossip are removed again when seen.
  *
- * <p>Writes are local (the replicator gossips them within ~0.5 s); subscribers hear of changes
+ * <p>Writes are local (the replicator gossips them within ~0.5 s), except a {@link Register} with a
+ * reply, which is written to all replicas; subscribers hear of changes
  * after {@code akka.cluster.distributed-data.notify-subscribers-interval}.
  *
  * <p>Externals come from the repo snapshot via {@link SetExternals}, whole-replaced each time.
@@ -62,8 +63,9 @@ public final class ServiceRegistry extends AbstractBehavior<ServiceRegistry.Comm
 
   /**
    * Adds a healthy endpoint ("host:port") of {@code service} ("billing:8080") run by {@code node}.
-   * With a {@code replyTo}, the write goes to every reachable replica (WriteAll, {@link
-   * #CONFIRM_TIMEOUT}) and the reply says whether all of them acknowledged it; the local write
+   * With a {@code replyTo} (a supervisor under a rollout permit), the write goes to every node's
+   * replica (WriteAll within {@link #CONFIRM_TIMEOUT}) and the reply says whether all of them
+   * acknowledged it; an unreachable node makes it an error after the timeout. The local write
    * happens either way.
    */
   public record Register(String service, String endpoint, String node, ActorRef<StatusReply<Done>> replyTo)
