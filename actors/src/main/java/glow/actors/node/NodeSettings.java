@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * The validated settings of one Glow node (one per JVM), read from {@code glow.node} of a layered
  * HOCON config: {@code reference.conf} < the {@code --config} file < command-line overrides.
  *
+ * @param clusterTls key and trust store of the cluster transport; empty = plain TCP
  * @param config the whole resolved config, with {@code glow.akka} lifted to {@code akka}; other
  *     packages read their own {@code glow.*} keys from it
  */
@@ -38,6 +39,7 @@ public record NodeSettings(
     HostPort api,
     Optional<String> runAsUser,
     boolean exitJvmOnShutdown,
+    Optional<ClusterTls> clusterTls,
     Config config) {
 
   /** Name of the actor system on every node; seed addresses and entity paths depend on it. */
@@ -50,7 +52,7 @@ public record NodeSettings(
   // A node name is part of a role, an entity id ("n2/web#1") and file names: keep it plain.
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Set<String> KEYS = Set.of("name", "host", "cluster-port", "seeds", "repo",
-      "branch", "sync-interval", "artifacts", "data-dir", "api", "run-as-user", "exit-jvm-on-shutdown");
+      "branch", "sync-interval", "artifacts", "data-dir", "api", "run-as-user", "exit-jvm-on-shutdown", "cluster-tls");
 
   /** A "host:port" pair as written in seeds and api. */
   public record HostPort(String host, int port) {
@@ -149,14 +151,17 @@ public record NodeSettings(
     if (apiText != null && api == null) r.bad("api", "\"" + apiText + "\" is not host:port (e.g. 127.0.0.1:7700)");
     Optional<String> runAsUser = r.optionalString("run-as-user");
     Boolean exitJvm = r.bool("exit-jvm-on-shutdown");
+    // last: it opens files, and names the host its certificate must carry
+    Optional<ClusterTls> clusterTls = ClusterTls.read(c, host, problems);
     if (!problems.isEmpty()) throw new Invalid(problems);
     return new NodeSettings(name, host, clusterPort, List.copyOf(seeds), repo, branch, syncInterval,
-        artifacts, Path.of(dataDir), api, runAsUser, exitJvm, c);
+        artifacts, Path.of(dataDir), api, runAsUser, exitJvm, clusterTls, c);
   }
 
   /**
    * The config for the node's ActorSystem: this config plus what is derived from {@code glow.node}
-   * (canonical address, the role naming this node, seed nodes, exit on shutdown).
+   * (canonical address, the role naming this node, seed nodes, exit on shutdown, the TLS transport
+   * when {@code cluster-tls} is set).
    */
   public Config akkaConfig() {
     List<String> roles = new ArrayList<>();
@@ -167,7 +172,8 @@ public record NodeSettings(
     }
     roles.add(role());
     List<String> seedNodes = seeds.stream().map(s -> "akka://" + SYSTEM_NAME + "@" + s).toList();
-    return ConfigFactory.empty()
+    Config tls = clusterTls.map(ClusterTls::akkaConfig).orElse(ConfigFactory.empty());
+    return tls
         .withValue("akka.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(host))
         .withValue("akka.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(clusterPort))
         .withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(roles))
@@ -225,7 +231,7 @@ public record NodeSettings(
     }
   }
 
-  private static String origin(Config c, String path) {
+  static String origin(Config c, String path) {
     try {
       return c.getValue(path).origin().description() + ": ";
     } catch (ConfigException e) {
