@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ClusterTlsSettingsTest {
-  @TempDir static Path stores;
+  static Path stores;
   static Path n1;
   static Path trust;
 
@@ -35,8 +35,9 @@ class ClusterTlsSettingsTest {
 
   @BeforeAll
   static void makeStores() throws Exception {
-    TestKeyStores ks = new TestKeyStores(stores).ca();
-    n1 = ks.node("n1", "127.0.0.1");
+    TestKeyStores ks = TestKeyStores.shared();
+    stores = ks.dir();
+    n1 = stores.resolve("n1.p12");
     trust = ks.trustStore();
   }
 

@@ -34,7 +34,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two nodes in one JVM whose cluster traffic runs over artery TLS with certificates one CA signed
@@ -43,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class TwoNodeTlsTest {
-  @TempDir static Path dir;
+  static Path dir;
   static TestKeyStores stores;
   static GlowNode n1;
   static GlowNode n2;
@@ -52,9 +51,10 @@ class TwoNodeTlsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    stores = new TestKeyStores(dir).ca();
-    Path key1 = stores.node("n1", "127.0.0.1");
-    Path key2 = stores.node("n2", "127.0.0.1");
+    stores = TestKeyStores.shared();
+    dir = stores.dir();
+    Path key1 = dir.resolve("n1.p12");
+    Path key2 = dir.resolve("n2.p12");
     n1 = GlowNode.start(TestNodes.settings("n1", null, tls(key1, stores.trustStore())));
     testKit1 = ActorTestKit.create(n1.system());
     n1.whenUp().toCompletableFuture().get(20, TimeUnit.SECONDS);
@@ -115,7 +115,7 @@ class TwoNodeTlsTest {
 
   @Test
   void aNodeWhoseCertificateTheClusterDoesNotTrustNeverBecomesUp() throws Exception {
-    Path key3 = stores.selfSigned("n3");
+    Path key3 = dir.resolve("n3-self.p12");
     Path trust3 = dir.resolve("n3-self-trust.p12"); // trusts only itself, not the CA
     GlowNode n3 = GlowNode.start(TestNodes.settings("n3", TestNodes.address(n1), tls(key3, trust3)));
     try {
