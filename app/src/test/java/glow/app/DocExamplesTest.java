@@ -118,4 +118,14 @@ class DocExamplesTest {
       assertEquals("tls-tcp", s.akkaConfig().getString("akka.remote.artery.transport"), name);
     }
   }
+
+  @Test
+  void theBootstrapSampleOfClusterMdLoads(@TempDir Path tmp) throws IOException {
+    Sample hocon = samples("cluster.md").stream().filter(s -> s.lang().equals("hocon") && s.text().contains("bootstrap"))
+        .findFirst().orElseThrow();
+    NodeSettings s = NodeSettings.load(Optional.of(Files.writeString(tmp.resolve("node.conf"), hocon.text())), Map.of());
+    assertEquals("glow", s.bootstrap().orElseThrow().serviceName());
+    assertEquals(3, s.bootstrap().get().contactPoints().size());
+    assertEquals(List.of(), s.seeds());
+  }
 }
