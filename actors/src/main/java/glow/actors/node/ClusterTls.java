@@ -85,8 +85,14 @@ public record ClusterTls(Path keyStore, String keyStorePassword, String keyPassw
     String trustStore = k.string("trust-store");
     if (keyStore == null || trustStore == null) return Optional.empty();
     if (keyStore.isBlank() && trustStore.isBlank()) return Optional.empty(); // TLS off
-    if (keyStore.isBlank()) k.bad("key-store", "must be set when trust-store is: the file holding this node's key and certificate (e.g. /etc/glow/tls/n1.p12)");
-    if (trustStore.isBlank()) k.bad("trust-store", "must be set when key-store is: the file holding the CA certificate peers are accepted from (e.g. /etc/glow/tls/trust.p12)");
+    if (keyStore.isBlank()) {
+      k.bad("key-store", "must be set when trust-store is: the file holding this node's key and certificate "
+          + "(e.g. /etc/glow/tls/n1.p12)");
+    }
+    if (trustStore.isBlank()) {
+      k.bad("trust-store", "must be set when key-store is: the file holding the CA certificate peers are accepted "
+          + "from (e.g. /etc/glow/tls/trust.p12)");
+    }
     String keyStorePassword = k.password("key-store-password", "GLOW_CLUSTER_KEY_STORE_PASSWORD");
     String trustStorePassword = k.password("trust-store-password", "GLOW_CLUSTER_TRUST_STORE_PASSWORD");
     String keyPassword = k.string("key-password");

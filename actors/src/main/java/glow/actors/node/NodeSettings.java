@@ -55,7 +55,8 @@ public record NodeSettings(
   // A node name is part of a role, an entity id ("n2/web#1") and file names: keep it plain.
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Set<String> KEYS = Set.of("name", "host", "cluster-port", "seeds", "repo",
-      "branch", "sync-interval", "artifacts", "data-dir", "api", "run-as-user", "exit-jvm-on-shutdown", "cluster-tls", "bootstrap");
+      "branch", "sync-interval", "artifacts", "data-dir", "api", "run-as-user", "exit-jvm-on-shutdown",
+      "cluster-tls", "bootstrap");
 
   /** A "host:port" pair as written in seeds and api. */
   public record HostPort(String host, int port) {
@@ -154,8 +155,8 @@ public record NodeSettings(
     if (apiText != null && api == null) r.bad("api", "\"" + apiText + "\" is not host:port (e.g. 127.0.0.1:7700)");
     Optional<String> runAsUser = r.optionalString("run-as-user");
     Boolean exitJvm = r.bool("exit-jvm-on-shutdown");
-    // last: it opens files, and names the host its certificate must carry
     Optional<BootstrapSettings> bootstrap = BootstrapSettings.read(c, seeds, host, api, problems);
+    // last: it opens files, and names the host its certificate must carry
     Optional<ClusterTls> clusterTls = ClusterTls.read(c, host, problems);
     if (!problems.isEmpty()) throw new Invalid(problems);
     return new NodeSettings(name, host, clusterPort, List.copyOf(seeds), repo, branch, syncInterval,
