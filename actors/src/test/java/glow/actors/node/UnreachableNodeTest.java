@@ -1,4 +1,4 @@
-package glow.actors.registry;
+package glow.actors.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,21 +10,33 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.ClusterEvent;
 import akka.cluster.Member;
+import akka.actor.typed.pubsub.Topic;
 import akka.cluster.typed.Down;
-import glow.actors.node.GlowNode;
-import glow.actors.node.NodeSettings;
-import glow.actors.node.TestNodes;
+import glow.actors.cluster.InstanceSupervisors;
+import glow.actors.cluster.Sharding;
+import glow.actors.instance.InstanceStatus;
+import glow.actors.instance.InstanceSupervisor;
+import glow.actors.registry.Endpoint;
+import glow.actors.registry.ServiceRegistry;
 import glow.actors.registry.ServiceRegistry.Endpoints;
+import glow.actors.repo.RepoSources;
+import glow.actors.repo.RepoSync;
+import glow.actors.repo.RepoUpdate;
 import glow.actors.upstream.UpstreamPool;
 import glow.conf.snapshot.ServiceKey;
+import glow.conf.snapshot.Snapshot;
 import glow.proxy.Upstream;
 import glow.proxy.UpstreamSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,10 +44,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node in a second JVM (n2, {@link RegistryNodeMain}) joins a node in the test JVM (n1) and
+ * A node in a second JVM (n2, {@link ChildNodeMain}) joins a node in the test JVM (n1) and
  * registers an endpoint; n1's registry and an UpstreamPool fed by it drop that endpoint within
- * 5 s of a kill -9 of n2 (the production failure detector settings from reference.conf), and a
- * frozen n2 (SIGSTOP, as a long GC pause would) is hidden and shown again when it resumes.
+ * 5 s of a kill -9 of n2 (the production failure detector settings from reference.conf), and
+ * n1's agent reports n2's instance pending as unreachable, at once. A frozen n2 (SIGSTOP, as a
+ * long GC pause would) is hidden and shown again when it resumes.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class UnreachableNodeTest {
@@ -45,14 +58,35 @@ class UnreachableNodeTest {
 
   @TempDir Path dir;
   GlowNode n1;
+  ActorRef<NodeAgent.Command> agent;
   ActorTestKit testKit;
   Process n2;
 
+  /** n1 with the repo stack and an agent; its repo places instance x#2 on n2. */
   @BeforeEach
   void start() throws Exception {
-    n1 = GlowNode.start(TestNodes.settings("n1", null));
+    Path repo = dir.resolve("repo");
+    Files.createDirectories(repo.resolve("apps"));
+    Files.createDirectories(repo.resolve("deployments"));
+    Files.writeString(repo.resolve("apps/x.yaml"), "image: x\nversion: 1.0.0\nprovides: {http: 9400}\n");
+    Files.writeString(repo.resolve("deployments/x-2.yaml"), "app: x\nnode: n2\ninstance: 2\n");
+    NodeSettings settings = TestNodes.settings("n1", null, Map.of("repo", repo.toString(), "sync-interval", "1s",
+        "data-dir", dir.resolve("data-n1").toString()));
+    AtomicReference<Snapshot> current = new AtomicReference<>();
+    AtomicReference<ActorRef<NodeAgent.Command>> spawned = new AtomicReference<>();
+    n1 = GlowNode.start(settings, (ctx, n) -> {
+      ActorRef<Topic.Command<RepoUpdate>> topic = ctx.spawn(Topic.create(RepoUpdate.class, RepoUpdate.TOPIC), "repo-updates");
+      ActorRef<RepoSync.Command> sync = RepoSync.init(n.system(), RepoSources.of(repo.toString(), "main",
+          settings.dataDir()), settings.syncInterval(), topic, n.registry(), current::get);
+      InstanceSupervisors<InstanceSupervisor.Command> supervisors = Sharding.initInstanceSupervisors(n.system(),
+          InstanceSupervisor.Command.class, ec -> RecordingSupervisor.create(ec.getEntityId(), r -> {}),
+          new InstanceSupervisor.Stop());
+      spawned.set(ctx.spawn(NodeAgent.create(new NodeAgent.Wiring("n1", current, supervisors, topic, sync, s -> {},
+          n.placement(), settings.syncInterval(), Duration.ofSeconds(2))), "node-agent"));
+    });
+    agent = spawned.get();
     testKit = ActorTestKit.create(n1.system());
-    n1.whenUp().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    n1.whenUp().toCompletableFuture().get(20, TimeUnit.SECONDS);
     n1.registry().tell(new ServiceRegistry.Register(SERVICE, N1_ENDPOINT.hostPort(), "n1"));
   }
 
@@ -60,13 +94,16 @@ class UnreachableNodeTest {
   void stop() {
     if (n2 != null) {
       n2.destroyForcibly();
-      // Down the dead n2 as the split brain resolver would 20 s later: n1 alone leaves at once, while
-      // a leave with an unreachable member waits for the shutdown phase to time out.
+      // Down the dead n2 as the split brain resolver would 20 s later, and wait until it is removed:
+      // n1 alone then leaves at once, while n1's singletons would wait (10 s) to hand over to a
+      // downed n2 that is still a member.
       for (Member m : n1.cluster().state().getMembers()) {
         if (m.hasRole(NodeSettings.ROLE_PREFIX + "n2")) n1.cluster().manager().tell(new Down(m.address()));
       }
-      testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
-        assertTrue(n1.placement().absence("n2").orElse("").endsWith("not in cluster"));
+      testKit.createTestProbe().awaitAssert(Duration.ofSeconds(15), () -> {
+        for (Member m : n1.cluster().state().getMembers()) {
+          assertTrue(!m.hasRole(NodeSettings.ROLE_PREFIX + "n2"), "n2 removed: " + m);
+        }
         return null;
       });
     }
@@ -84,8 +121,13 @@ class UnreachableNodeTest {
     startN2();
     awaitEndpoints(subscriber, Set.of(N1_ENDPOINT, N2_ENDPOINT), Duration.ofSeconds(30));
     awaitInProxy(upstream, Set.of(N1_ENDPOINT, N2_ENDPOINT), Duration.ofSeconds(5));
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+      assertEquals("running", instances().get("x#2").state(), "asked from n1, answered by the entity on n2");
+      return null;
+    });
     steadyState(subscriber);
 
+    Instant killedAt = Instant.now();
     long killed = System.nanoTime();
     n2.destroyForcibly(); // SIGKILL: nothing of n2 says goodbye
     awaitEndpoints(subscriber, Set.of(N1_ENDPOINT), Duration.ofSeconds(10));
@@ -104,6 +146,14 @@ class UnreachableNodeTest {
         + "\\(downed by the split brain resolver after 20 s of stable membership unless it comes back\\)"),
         n1.placement().absence("n2").toString());
     assertEquals(Set.of(N1_ENDPOINT), all().get(SERVICE), "GetAll hides it too");
+
+    long asking = System.nanoTime();
+    InstanceStatus x2 = instances().get("x#2");
+    assertTrue(millis(asking, System.nanoTime()) < 1000, "answered without asking n2's supervisor (2 s timeout)");
+    assertEquals("pending", x2.state());
+    assertEquals(n1.placement().absence("n2").orElseThrow(), x2.detail());
+    assertTrue(x2.since().isAfter(killedAt) && x2.since().isBefore(Instant.now()),
+        "pending since n1 heard n2 is unreachable: " + x2.since() + ", killed at " + killedAt);
   }
 
   @Test
@@ -136,7 +186,7 @@ class UnreachableNodeTest {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     var seed = TestNodes.address(n1);
     n2 = new ProcessBuilder(java.toString(), "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", cp,
-        RegistryNodeMain.class.getName(), "n2", seed.host().get() + ":" + seed.port().get(), SERVICE,
+        ChildNodeMain.class.getName(), "n2", seed.host().get() + ":" + seed.port().get(), SERVICE,
         N2_ENDPOINT.hostPort())
         .redirectErrorStream(true).redirectOutput(dir.resolve("n2.log").toFile()).start();
   }
@@ -184,7 +234,15 @@ class UnreachableNodeTest {
     throw new AssertionError("the proxy's pool shows " + seen + ", not " + expected);
   }
 
-  private java.util.Map<String, Set<Endpoint>> all() {
+  private Map<String, InstanceStatus> instances() {
+    TestProbe<NodeAgent.Instances> probe = testKit.createTestProbe();
+    agent.tell(new NodeAgent.GetInstances(probe.ref()));
+    Map<String, InstanceStatus> byKey = new HashMap<>();
+    probe.receiveMessage(Duration.ofSeconds(10)).instances().forEach(s -> byKey.put(s.key(), s));
+    return byKey;
+  }
+
+  private Map<String, Set<Endpoint>> all() {
     TestProbe<ServiceRegistry.All> probe = testKit.createTestProbe();
     n1.registry().tell(new ServiceRegistry.GetAll(probe.ref()));
     return probe.receiveMessage(Duration.ofSeconds(5)).services();
