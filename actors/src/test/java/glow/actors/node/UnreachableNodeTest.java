@@ -37,9 +37,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,24 +50,31 @@ import org.junit.jupiter.api.io.TempDir;
  * A node in a second JVM (n2, {@link ChildNodeMain}) joins a node in the test JVM (n1) and
  * registers an endpoint; n1's registry and an UpstreamPool fed by it drop that endpoint within
  * 5 s of a kill -9 of n2 (the production failure detector settings from reference.conf), and
- * n1's agent reports n2's instance pending as unreachable, at once. A frozen n2 (SIGSTOP, as a
- * long GC pause would) is hidden and shown again when it resumes.
+ * n1's agent reports n2's instance pending as unreachable, at once. Before that, a frozen n2
+ * (SIGSTOP, as a long GC pause would) is hidden and shown again when it resumes. One n2 for both
+ * tests, in this order: a child JVM takes seconds to start.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UnreachableNodeTest {
   static final String SERVICE = "billing:8080";
   static final Endpoint N1_ENDPOINT = new Endpoint("127.0.0.1:7001", "n1");
   static final Endpoint N2_ENDPOINT = new Endpoint("127.0.0.2:7001", "n2");
 
-  @TempDir Path dir;
-  GlowNode n1;
-  ActorRef<NodeAgent.Command> agent;
-  ActorTestKit testKit;
-  Process n2;
+  @TempDir static Path dir;
+  static GlowNode n1;
+  static ActorRef<NodeAgent.Command> agent;
+  static ActorTestKit testKit;
+  static Process n2;
+  static TestProbe<Endpoints> subscriber;
+  static Upstream upstream;
 
-  /** n1 with the repo stack and an agent; its repo places instance x#2 on n2. */
-  @BeforeEach
-  void start() throws Exception {
+  /**
+   * n1 with the repo stack and an agent (its repo places instance x#2 on n2), a subscription and
+   * an UpstreamPool on n1's registry, and n2 joined with its endpoint registered.
+   */
+  @BeforeAll
+  static void start() throws Exception {
     Path repo = dir.resolve("repo");
     Files.createDirectories(repo.resolve("apps"));
     Files.createDirectories(repo.resolve("deployments"));
@@ -88,10 +98,16 @@ class UnreachableNodeTest {
     testKit = ActorTestKit.create(n1.system());
     n1.whenUp().toCompletableFuture().get(20, TimeUnit.SECONDS);
     n1.registry().tell(new ServiceRegistry.Register(SERVICE, N1_ENDPOINT.hostPort(), "n1"));
+    subscriber = testKit.createTestProbe();
+    n1.registry().tell(new ServiceRegistry.Subscribe(SERVICE, subscriber.ref()));
+    upstream = new Upstream(SERVICE, UpstreamSettings.defaults());
+    testKit.spawn(UpstreamPool.create(ServiceKey.parse(SERVICE), upstream, n1.registry()));
+    startN2();
+    awaitEndpoints(Set.of(N1_ENDPOINT, N2_ENDPOINT), Duration.ofSeconds(30));
   }
 
-  @AfterEach
-  void stop() {
+  @AfterAll
+  static void stop() {
     if (n2 != null) {
       n2.destroyForcibly();
       // Down the dead n2 as the split brain resolver would 20 s later, and wait until it is removed:
@@ -111,26 +127,21 @@ class UnreachableNodeTest {
   }
 
   @Test
+  @Order(2)
   void endpointsOfAKilledNodeLeaveTheRegistryAndTheProxyWithinFiveSeconds() throws Exception {
-    TestProbe<Endpoints> subscriber = testKit.createTestProbe();
-    n1.registry().tell(new ServiceRegistry.Subscribe(SERVICE, subscriber.ref()));
-    Upstream upstream = new Upstream(SERVICE, UpstreamSettings.defaults());
-    testKit.spawn(UpstreamPool.create(ServiceKey.parse(SERVICE), upstream, n1.registry()));
     AtomicLong unreachableAt = new AtomicLong();
     recordUnreachable(unreachableAt);
-    startN2();
-    awaitEndpoints(subscriber, Set.of(N1_ENDPOINT, N2_ENDPOINT), Duration.ofSeconds(30));
     awaitInProxy(upstream, Set.of(N1_ENDPOINT, N2_ENDPOINT), Duration.ofSeconds(5));
     testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
       assertEquals("running", instances().get("x#2").state(), "asked from n1, answered by the entity on n2");
       return null;
     });
-    steadyState(subscriber);
+    steadyState();
 
     Instant killedAt = Instant.now();
     long killed = System.nanoTime();
     n2.destroyForcibly(); // SIGKILL: nothing of n2 says goodbye
-    awaitEndpoints(subscriber, Set.of(N1_ENDPOINT), Duration.ofSeconds(10));
+    awaitEndpoints(Set.of(N1_ENDPOINT), Duration.ofSeconds(10));
     long hidden = System.nanoTime();
     awaitInProxy(upstream, Set.of(N1_ENDPOINT), Duration.ofSeconds(10));
     long outOfProxy = System.nanoTime();
@@ -161,24 +172,21 @@ class UnreachableNodeTest {
   }
 
   @Test
+  @Order(1)
   void aFrozenNodeIsHiddenWhileUnreachableAndShownAgainWhenItResumes() throws Exception {
-    TestProbe<Endpoints> subscriber = testKit.createTestProbe();
-    n1.registry().tell(new ServiceRegistry.Subscribe(SERVICE, subscriber.ref()));
-    startN2();
-    awaitEndpoints(subscriber, Set.of(N1_ENDPOINT, N2_ENDPOINT), Duration.ofSeconds(30));
-    steadyState(subscriber);
+    steadyState();
 
     long frozen = System.nanoTime();
     signal("STOP"); // stalls n2 like a long GC pause; its sockets stay open
     try {
-      awaitEndpoints(subscriber, Set.of(N1_ENDPOINT), Duration.ofSeconds(10));
+      awaitEndpoints(Set.of(N1_ENDPOINT), Duration.ofSeconds(10));
       System.out.println(String.format("SIGSTOP of n2: hidden from n1's subscribers after %d ms", millis(frozen, System.nanoTime())));
       assertEquals(Set.of(N1_ENDPOINT), all().get(SERVICE));
     } finally {
       signal("CONT"); // well before the split brain resolver's 20 s: n2 stays a member
     }
     long resumed = System.nanoTime();
-    awaitEndpoints(subscriber, Set.of(N1_ENDPOINT, N2_ENDPOINT), Duration.ofSeconds(10));
+    awaitEndpoints(Set.of(N1_ENDPOINT, N2_ENDPOINT), Duration.ofSeconds(10));
     System.out.println(String.format("SIGCONT of n2: shown again after %d ms", millis(resumed, System.nanoTime())));
     assertEquals(Set.of(N1_ENDPOINT, N2_ENDPOINT), all().get(SERVICE));
     testKit.createTestProbe().awaitAssert(Duration.ofSeconds(2), () -> {
@@ -187,7 +195,7 @@ class UnreachableNodeTest {
     });
   }
 
-  private void startN2() throws Exception {
+  private static void startN2() throws Exception {
     String cp = System.getProperty("java.class.path");
     assertTrue(cp.contains("akka-cluster"), "the test class path reaches the child: " + cp);
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -203,17 +211,17 @@ class UnreachableNodeTest {
    * alarm). The 5 s claim is about a node that was running: one killed before its first heartbeat
    * answer (well within its first second of Up) is flagged up to expected-response-after (1 s) later.
    */
-  private static void steadyState(TestProbe<Endpoints> subscriber) {
+  private static void steadyState() {
     subscriber.expectNoMessage(Duration.ofSeconds(2));
   }
 
   /** Sends a signal to n2's JVM, started by this test, by its pid. */
-  private void signal(String name) throws Exception {
+  private static void signal(String name) throws Exception {
     Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(n2.pid())).inheritIO().start();
     assertEquals(0, kill.waitFor(), "kill -" + name + " " + n2.pid());
   }
 
-  private void awaitEndpoints(TestProbe<Endpoints> subscriber, Set<Endpoint> expected, Duration within) throws Exception {
+  private static void awaitEndpoints(Set<Endpoint> expected, Duration within) throws Exception {
     try {
       subscriber.fishForMessage(within, e -> e.endpoints().equals(expected)
           ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
@@ -241,7 +249,7 @@ class UnreachableNodeTest {
     throw new AssertionError("the proxy's pool shows " + seen + ", not " + expected);
   }
 
-  private Map<String, InstanceStatus> instances() {
+  private static Map<String, InstanceStatus> instances() {
     TestProbe<NodeAgent.Instances> probe = testKit.createTestProbe();
     agent.tell(new NodeAgent.GetInstances(probe.ref()));
     Map<String, InstanceStatus> byKey = new HashMap<>();
@@ -249,14 +257,14 @@ class UnreachableNodeTest {
     return byKey;
   }
 
-  private Map<String, Set<Endpoint>> all() {
+  private static Map<String, Set<Endpoint>> all() {
     TestProbe<ServiceRegistry.All> probe = testKit.createTestProbe();
     n1.registry().tell(new ServiceRegistry.GetAll(probe.ref()));
     return probe.receiveMessage(Duration.ofSeconds(5)).services();
   }
 
   /** Records when n1 last heard that a member is unreachable (its own failure detector or gossip). */
-  private void recordUnreachable(AtomicLong at) {
+  private static void recordUnreachable(AtomicLong at) {
     ActorRef<ClusterEvent.UnreachableMember> recorder = testKit.spawn(Behaviors.receiveMessage(u -> {
       at.set(System.nanoTime()); // the last one: the test reads it after the kill
       return Behaviors.same();
