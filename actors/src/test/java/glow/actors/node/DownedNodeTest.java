@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,6 +116,10 @@ class DownedNodeTest {
     assertEquals(CoordinatedShutdown.clusterDowningReason(),
         CoordinatedShutdown.get(n2.node().system()).getShutdownReason().orElseThrow(), "n2 shut down because it was downed");
     Await.until(() -> !NodeEndToEndTest.alive(pid), "greeter#1's process " + pid + " stopped with its downed node");
+    // removed once n1 sees it unreachable (its system is gone); before that n1's singletons would
+    // still wait for it to take them over
+    Await.until(() -> StreamSupport.stream(n1.node().cluster().state().getMembers().spliterator(), false)
+        .noneMatch(m -> m.hasRole(NodeSettings.ROLE_PREFIX + "n2")), "n2 removed from n1's membership");
     Await.until(() -> !endpoints(n1).contains(endpoint), "n2's endpoint gone from n1's registry");
     InstanceStatus pending = n1.instances().get("greeter#1");
     assertEquals("pending", pending.state());
