@@ -216,9 +216,12 @@ class ThreeNodeClusterTest {
     NodeJvm n3 = nodes.get(2);
     assertFalse(n3.alive(), "n3 was killed by the previous step");
     n3.start();
+    Instant started = Instant.now();
     JsonNode hello3 = Poll.until("hello#3 running and healthy again on n3", Duration.ofSeconds(90),
         () -> ClusterApi.instance(api.get(n1(), "/api/instances"), "hello#3"), this::runningHealthy);
     long pid = hello3.path("pid").asLong();
+    System.out.println("n3 restarted: hello#3 running and healthy again (pid " + pid + ") "
+        + Duration.between(started, Instant.now()).toMillis() + " ms after the JVM started");
     assertTrue(n3.isAncestorOf(pid), "hello#3 (pid " + pid + ") runs under the new n3 JVM");
     Poll.until("an answer from n3 through n1's loopback port", Duration.ofSeconds(30), () -> LoopbackClient.get(loopbackPort),
         a -> LoopbackClient.nodeOf(a).equals("n3"));
@@ -276,12 +279,16 @@ class ThreeNodeClusterTest {
     assertFalse(before.isEmpty(), "instances on the surviving nodes " + survivorNames);
 
     victim.kill9();
+    Instant killed = Instant.now();
     String commit = repo.write("README.md", "Config repo of the three-node test.\n").commit("a commit after " + syncNode + " died");
     for (NodeJvm s : survivors) {
       Poll.until("repo " + commit + " in force on " + s.name, Duration.ofSeconds(90),
           () -> api.get(s, "/api/repo").path("version").asText(), commit::equals);
     }
+    Duration applied = Duration.between(killed, Instant.now());
     String movedTo = api.get(survivors.get(0), "/api/cluster").path("repoSyncNode").asText();
+    System.out.printf("kill -9 of %s (repo sync): the repo sync moved to %s; a commit made right after the kill was in force on %s %d ms after it%n",
+        syncNode, movedTo, survivorNames, applied.toMillis());
     assertTrue(survivorNames.contains(movedTo), "the repo sync singleton now runs on a survivor, not on " + movedTo);
 
     Map<String, JsonNode> after = instancesOn(survivors.get(0), survivorNames);
