@@ -255,6 +255,9 @@ class ThreeNodeClusterTest {
             return runningHealthy(i) && i.path("version").asText().equals("2.0.0")
                 && client.answers.containsKey("n" + k + " hello:2.0.0#" + k + " artifact 2.0.0");
           }));
+      // and a little past the end: the last replaced instance's old endpoint drains meanwhile
+      int atEnd = client.requests.get();
+      Poll.until("200 more requests after the rollout", Duration.ofSeconds(20), client.requests::get, n -> n >= atEnd + 200);
       assertTrue(client.running(), "the client looped the whole rollout (it stops at 50,000 requests or 120 s): " + client);
     } finally {
       ran = client.stop();
