@@ -104,7 +104,7 @@ class ThreeNodeClusterTest {
           // Test speed: the split brain resolver downs an unreachable node after 5 s of stable
           // membership instead of 20 s, so the singleton moves sooner. The 5 s promise on a crashed
           // node's endpoints is checked before even this shorter downing can happen (failure
-          // detection takes ~4 s more), so it still rests on reachability, not on downing.
+          // detection takes a few seconds more), so it still rests on reachability, not on downing.
           "-D", "akka.cluster.split-brain-resolver.stable-after=5s")));
     }
     try {
@@ -128,9 +128,11 @@ class ThreeNodeClusterTest {
       if (n.alive()) ProcessHandle.of(n.pid()).ifPresent(ProcessHandle::destroy);
     }
     for (NodeJvm n : nodes) n.stop(30);
+    if (tmp == null) return;
     // An instance outlives a killed node only if the parent-death signal failed; those are ours by the
-    // temp dir in their command line.
-    List<ProcessHandle> left = ProcessHandle.allProcesses().filter(p -> commandLine(p).contains(tmp.toString())).toList();
+    // temp dir in their command line or as their working directory.
+    List<ProcessHandle> left = ProcessHandle.allProcesses().filter(p -> commandLine(p).contains(tmp.toString()) || cwd(p).startsWith(tmp))
+        .toList();
     left.forEach(ProcessHandle::destroyForcibly);
     if (repo != null) repo.close();
     try (Stream<Path> files = Files.walk(tmp)) {
@@ -351,6 +353,14 @@ class ThreeNodeClusterTest {
   private static Path instanceDir(long pid) {
     String[] args = ProcessHandle.of(pid).flatMap(p -> p.info().arguments()).orElse(new String[] {"/gone"});
     return Path.of(args[args.length - 1]);
+  }
+
+  private static Path cwd(ProcessHandle p) {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd"));
+    } catch (IOException | UnsupportedOperationException e) {
+      return Path.of("/proc"); // gone, or not ours to read
+    }
   }
 
   private static String commandLine(ProcessHandle p) {
