@@ -105,6 +105,10 @@ final class DevPrinter extends AbstractBehavior<DevPrinter.Command> {
     if ("running".equals(s.state())) {
       s.ports().forEach((name, port) -> b.append("  ").append(name).append('=').append(host).append(':').append(port));
       if (s.configVersion() != null) b.append("  config ").append(s.configVersion()); // a new one on every config change
+      // a running instance that waits for a rollout permit, or whose rollout stopped, says so
+      if (s.detail() != null && (s.detail().startsWith("waiting to roll") || s.detail().startsWith("rollout of"))) {
+        b.append("  ").append(s.detail());
+      }
     } else if (s.detail() != null && !s.detail().isBlank()) {
       b.append("  ").append(s.detail());
     }

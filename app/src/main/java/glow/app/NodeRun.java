@@ -3,7 +3,6 @@ package glow.app;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import glow.actors.artifact.ArtifactStore;
-import glow.actors.instance.SupervisorTiming;
 import glow.actors.listener.ListenersSettings;
 import glow.actors.logs.LogRetention;
 import glow.actors.logs.NodeLogHub;
@@ -121,7 +120,7 @@ final class NodeRun {
       return CommandLine.ExitCode.USAGE;
     }
     NodeServices services = new NodeServices(new NodeServices.Parts(driver, artifacts, logs,
-        SupervisorTiming.defaults(), ListenersSettings.defaults(), nodeEnv()));
+        settings.supervisor(), ListenersSettings.defaults(), nodeEnv()));
     Kamon.initWithoutAttaching(kamonConfig(settings.config()));
     GlowNode node = null;
     try {

@@ -25,6 +25,7 @@ import glow.actors.instance.InstanceStatus;
 import glow.actors.instance.InstanceSupervisor;
 import glow.actors.listener.Listeners;
 import glow.actors.node.NodeAgent;
+import glow.actors.rollout.Rollouts;
 import glow.actors.registry.Endpoint;
 import glow.actors.registry.ServiceRegistry;
 import glow.actors.repo.RepoSync;
@@ -79,6 +80,7 @@ final class ApiRoutes extends AllDirectives {
             path(segment("instances").slash(segment()), id -> get(() -> instance(id))),
             path(segment("instances").slash(segment()).slash("restart"), id -> post(() -> authorized(() -> restart(id)))),
             path("services", () -> get(this::services)),
+            path("rollouts", () -> get(this::rollouts)),
             path("repo", () -> get(this::repo)),
             path("sync", () -> post(() -> authorized(this::sync))),
             path("logs", () -> get(logs::route)),
@@ -133,6 +135,15 @@ final class ApiRoutes extends AllDirectives {
           .map(i -> Views.instance(i, now)).toList());
       return complete(Json.ok(out));
     });
+  }
+
+  // ---- rollouts
+
+  /** The rollout coordinator's permits out and halted rollouts, per app. */
+  private Route rollouts() {
+    CompletionStage<Rollouts.State> state = AskPattern.ask(c.services().rollouts(), Rollouts.GetState::new,
+        c.settings().askTimeout(), c.system().scheduler());
+    return onSuccess(state, s -> complete(Json.ok(s)));
   }
 
   // ---- instances

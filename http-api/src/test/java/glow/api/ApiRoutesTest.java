@@ -149,6 +149,12 @@ class ApiRoutesTest {
   }
 
   @Test
+  void rolloutsAnswerFromTheCoordinatorWithNoPermitOutWhenNothingRolls() throws Exception {
+    JsonNode r = awaitJson("/api/rollouts", j -> !j.path("learning").asBoolean());
+    assertEquals("{\"learning\":false,\"apps\":[]}", r.toString());
+  }
+
+  @Test
   @Order(6)
   void repoShowsVersionLastSyncAndNoProblems() throws Exception {
     JsonNode r = client.get(n.url("/api/repo")).json();

@@ -5,6 +5,7 @@ import glow.actors.artifact.ArtifactStore;
 import glow.actors.logs.NodeLogHub;
 import glow.actors.process.ProcessDriver;
 import glow.actors.registry.ServiceRegistry;
+import glow.actors.rollout.Rollouts;
 import glow.conf.snapshot.Snapshot;
 import java.nio.file.Path;
 import java.util.Map;
@@ -29,10 +30,20 @@ import java.util.function.Supplier;
  * @param nodeEnv the environment every instance starts from (PATH, HOME, JAVA_HOME ...); nothing
  *     else of the node's own environment is inherited
  * @param runAsUser OS user the processes run as, or null for the node's own user
+ * @param rollouts the proxy of the rollout coordinator that grants permits to go down for a
+ *     replacement, or null: every supervisor then replaces at once (tests of one supervisor)
  */
 public record InstanceRuntime(String node, String advertiseHost, Path dataDir, ProcessDriver driver,
     ArtifactStore artifacts, NodeLogHub logs, ActorRef<ServiceRegistry.Command> registry,
-    Supplier<Snapshot> snapshot, SupervisorTiming timing, Map<String, String> nodeEnv, String runAsUser) {
+    Supplier<Snapshot> snapshot, SupervisorTiming timing, Map<String, String> nodeEnv, String runAsUser,
+    ActorRef<Rollouts.Command> rollouts) {
+
+  /** A runtime without a rollout coordinator: instances replace at once. */
+  public InstanceRuntime(String node, String advertiseHost, Path dataDir, ProcessDriver driver,
+      ArtifactStore artifacts, NodeLogHub logs, ActorRef<ServiceRegistry.Command> registry,
+      Supplier<Snapshot> snapshot, SupervisorTiming timing, Map<String, String> nodeEnv, String runAsUser) {
+    this(node, advertiseHost, dataDir, driver, artifacts, logs, registry, snapshot, timing, nodeEnv, runAsUser, null);
+  }
 
   public InstanceRuntime {
     Objects.requireNonNull(node, "node");

@@ -25,11 +25,13 @@ import glow.actors.process.ProcessStartException;
 import glow.actors.process.RunningProcess;
 import glow.actors.process.Signal;
 import glow.actors.registry.ServiceRegistry;
+import glow.actors.rollout.Rollouts;
 import glow.conf.snapshot.InstanceSpec;
 import glow.conf.snapshot.ProvidedPort;
 import glow.conf.snapshot.Snapshot;
 import glow.conf.spec.AppSpec;
 import glow.conf.spec.HealthSpec;
+import glow.conf.spec.OnChange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +81,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * service {@code <app>:<declared port>} at {@code <advertiseHost>:<port with offset>} for every
  * provided port; unhealthy, exit and stop deregister first. An Ensure before the node has any
  * snapshot changes nothing.
+ *
+ * <h2>Rollouts</h2>
+ * A serving instance (running and healthy) whose snapshot asks for a replacement or a restart for
+ * its config does not go down on its own: its {@link RolloutPermit} asks the cluster's {@code
+ * Rollouts} coordinator and the old process serves on (the detail says what it waits for) until a
+ * permit comes; the permit is given back once the new process is healthy, its registrations are
+ * confirmed and {@code rolloutSettle} passed. An instance that is not serving replaces at once. A
+ * process not healthy within {@code startTimeout} is stopped and restarted with back-off; that, an
+ * exit or a failed start under a permit stops the app's rollout to that target.
  *
  * <h2>Events</h2>
  * Every change of the {@link InstanceStatus} is published on the actor system's local {@link
@@ -132,8 +143,19 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private record ConfigWritten(int gen, LaunchPlan plan, String error) implements Command {}
 
+  private record StartTimedOut(int gen) implements Command {}
+
+  // --- the rollout permit's messages (RolloutPermit)
+  record PermitAnswer(Rollouts.Answer answer) implements Command {}
+
+  enum PermitTick implements Command { INSTANCE }
+
+  record PermitSettled(int gen) implements Command {}
+
+  private record PermitConfirmed(int gen, String error) implements Command {}
+
   /** What to do once the process is gone. */
-  private enum AfterStop { START, TERMINATE }
+  private enum AfterStop { START, BACKOFF, TERMINATE }
 
   /** Where the supervisor is; the user-visible state string is derived from it and from health. */
   private enum Phase { IDLE, STARTING, RUNNING, STOPPING }
@@ -141,6 +163,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   private static final Object HEALTH_TIMER = "health";
   private static final Object BACKOFF_TIMER = "backoff";
   private static final Object DRAIN_TIMER = "drain";
+  private static final Object START_TIMER = "start-timeout";
   /** Health checks before the first success come at least this often, so a fast app is soon running. */
   private static final Duration STARTUP_CHECK = Duration.ofMillis(250);
 
@@ -158,6 +181,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   // processes started for this supervisor and not yet seen gone; touched by start tasks too
   private final Set<RunningProcess> owned = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final RolloutPermit permit;
 
   private Phase phase = Phase.IDLE;
   private int gen;
@@ -209,6 +233,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.output = new InstanceOutput(runtime.dataDir().resolve("logs"), runtime.node(), app, key, runtime.logs(),
         LogRetention.of(ctx.getSystem().settings().config()));
+    this.permit = new RolloutPermit(ctx, timers, runtime, app, key);
   }
 
   @Override
@@ -233,6 +258,14 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
         .onMessage(HealthTick.class, this::onHealthTick)
         .onMessage(HealthResult.class, this::onHealthResult)
         .onMessage(ConfigWritten.class, this::onConfigWritten)
+        .onMessage(StartTimedOut.class, this::onStartTimedOut)
+        .onMessage(PermitAnswer.class, this::onPermitAnswer)
+        .onMessage(PermitTick.class, t -> {
+          permit.tick();
+          return this;
+        })
+        .onMessage(PermitConfirmed.class, this::onPermitConfirmed)
+        .onMessage(PermitSettled.class, this::onPermitSettled)
         .onSignal(PostStop.class, s -> onPostStop())
         .build();
   }
@@ -320,7 +353,18 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
       return;
     }
     notApplied = null;
-    if (!plan.launch().equals(running.launch())) {
+    boolean replace = !plan.launch().equals(running.launch());
+    boolean configRestart = !replace && plan.onChange() == OnChange.RESTART && plan.configVersion() != null
+        && !plan.configVersion().equals(appliedConfig);
+    if (replace || configRestart) {
+      if (!permit.mayGoDown(want, healthy)) {
+        notApplied = permit.waiting(); // the old process serves on until a permit comes
+        return;
+      }
+    } else {
+      permit.notNeeded();
+    }
+    if (replace) {
       beginStop(AfterStop.START, "stopping: replacing " + runningSpec.id() + " with " + want.id()
           + " (" + running.launch().changesTo(plan.launch()) + ")");
       return;
@@ -364,9 +408,33 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     return this;
   }
 
+  // ---------------------------------------------------------------- rollout permit
+
+  private Behavior<Command> onPermitAnswer(PermitAnswer a) {
+    if (permit.onAnswer(a.answer())) return terminating ? this : reconcile(); // granted: go
+    if (phase == Phase.RUNNING && permit.asking()) {
+      notApplied = permit.waiting();
+      publish();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPermitConfirmed(PermitConfirmed c) {
+    if (c.gen() != gen) return this;
+    if (c.error() != null) getContext().getLog().warn("{}{}; the rollout goes on after the settle delay", where(), c.error());
+    permit.confirmed(c.gen());
+    return this;
+  }
+
+  private Behavior<Command> onPermitSettled(PermitSettled s) {
+    if (s.gen() == gen && phase == Phase.RUNNING && healthy) permit.release();
+    return this;
+  }
+
   // ---------------------------------------------------------------- start
 
   private void start(InstanceSpec want) {
+    permit.starting(want);
     gen++;
     attempted = want;
     desired = want;
@@ -457,6 +525,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     } else {
       setState("starting", "started, pid " + process.pid() + ", waiting for the first healthy check");
       timers.startSingleTimer(HEALTH_TIMER, new HealthTick(g), Duration.ZERO);
+      timers.startSingleTimer(START_TIMER, new StartTimedOut(g), runtime.timing().startTimeout());
     }
     // the snapshot may have moved on while this start was in flight
     return reconcile();
@@ -475,6 +544,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     failedAt = Instant.now();
     countNextStart = false;
     getContext().getLog().warn("{}", why);
+    permit.failed("could not start: " + why);
     setState("failed", why + " (retried in " + human(runtime.timing().failedRetry())
         + " or as soon as the repo changes)");
     failWaiters(why);
@@ -485,7 +555,14 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   private Behavior<Command> onExited(Exited e) {
     if (e.gen() != gen || phase != Phase.RUNNING) return this; // a stop we asked for, or an old process
     Duration ran = Duration.between(startedAt, Instant.now());
+    permit.failed(e.status() + (healthy ? " " + human(ran) + " after its start" : " before it was healthy"));
     clearProcess(e.status());
+    backoff(e.status() + " after " + human(ran), ran);
+    return this;
+  }
+
+  /** No process runs: restart after the back-off for this many exits in a row. */
+  private void backoff(String what, Duration ran) {
     exitsInARow = ran.compareTo(runtime.timing().stableAfter()) >= 0 ? 1 : exitsInARow + 1;
     Duration wait = runtime.timing().backoff(exitsInARow);
     phase = Phase.IDLE;
@@ -493,9 +570,17 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     countNextStart = true;
     timers.startSingleTimer(BACKOFF_TIMER, new BackoffOver(gen), wait);
     String last = output.lastLine();
-    setState("backoff", e.status() + " after " + human(ran) + (last == null ? "" : "; last output: \"" + last + "\"")
-        + "; restarting in " + human(wait));
+    setState("backoff", what + (last == null ? "" : "; last output: \"" + last + "\"") + "; restarting in "
+        + human(wait));
     publish();
+  }
+
+  private Behavior<Command> onStartTimedOut(StartTimedOut t) {
+    if (t.gen() != gen || phase != Phase.RUNNING || healthy) return this;
+    String why = "not healthy within " + human(runtime.timing().startTimeout()) + " of its start (last check: "
+        + detail.replaceFirst("^pid \\d+, not healthy yet: ", "") + ")";
+    permit.failed(why);
+    beginStop(AfterStop.BACKOFF, "stopping: " + why);
     return this;
   }
 
@@ -527,6 +612,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     if (r.failure() == null) {
       healthFails = 0;
       if (!healthy) {
+        timers.cancel(START_TIMER);
         becomeHealthy();
         setState("running", "healthy, pid " + process.pid());
       }
@@ -552,12 +638,25 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   private void becomeHealthy() {
     healthy = true;
     healthFails = 0;
+    int g = gen;
     for (ProvidedPort p : runningSpec.ports().values()) {
-      ServiceRegistry.Register reg = new ServiceRegistry.Register(app + ":" + p.declared(),
-          runtime.advertiseHost() + ":" + p.port(), runtime.node());
-      registered.add(reg);
-      runtime.registry().tell(reg);
+      String service = app + ":" + p.declared();
+      String endpoint = runtime.advertiseHost() + ":" + p.port();
+      registered.add(new ServiceRegistry.Register(service, endpoint, runtime.node()));
+      if (permit.held()) {
+        // under a rollout permit: released only once every node has the new endpoints
+        @SuppressWarnings("unchecked")
+        Class<StatusReply<Done>> replyClass = (Class<StatusReply<Done>>) (Class<?>) StatusReply.class;
+        getContext().ask(replyClass, runtime.registry(),
+            ServiceRegistry.CONFIRM_TIMEOUT.plusSeconds(1),
+            replyTo -> new ServiceRegistry.Register(service, endpoint, runtime.node(), replyTo),
+            (reply, t) -> new PermitConfirmed(g, t != null ? t.toString()
+                : reply.isError() ? reply.getError().getMessage() : null));
+      } else {
+        runtime.registry().tell(new ServiceRegistry.Register(service, endpoint, runtime.node()));
+      }
     }
+    permit.healthy(g, runningSpec.ports().size());
   }
 
   private void deregisterAll() {
@@ -571,6 +670,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private Behavior<Command> terminate(String why) {
     terminating = true;
+    permit.release();
     timers.cancel(BACKOFF_TIMER);
     backoffPending = false;
     failWaiters(where() + "was stopped");
@@ -621,6 +721,10 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     if (d.gen() != gen || phase != Phase.STOPPING) return this;
     clearProcess(d.status());
     phase = Phase.IDLE;
+    if (afterStop == AfterStop.BACKOFF) {
+      backoff(detail.replaceFirst("^stopping: ", ""), Duration.ZERO);
+      return this;
+    }
     if (afterStop == AfterStop.TERMINATE) {
       setState("stopped", "stopped (" + d.status() + ")");
       publish();
@@ -631,6 +735,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private void clearProcess(ExitStatus status) {
     timers.cancel(HEALTH_TIMER);
+    timers.cancel(START_TIMER);
     deregisterAll();
     healthy = false;
     lastExit = status;
@@ -641,6 +746,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private Behavior<Command> onPostStop() {
     closed.set(true);
+    permit.release();
     deregisterAll();
     failWaiters(where() + "was stopped");
     // last resort: a failure or a stop without Stop (system shutdown) must not leave a process

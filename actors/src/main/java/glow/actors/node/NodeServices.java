@@ -21,6 +21,7 @@ import glow.actors.process.ProcessDriver;
 import glow.actors.repo.RepoSources;
 import glow.actors.repo.RepoSync;
 import glow.actors.repo.RepoUpdate;
+import glow.actors.rollout.Rollouts;
 import glow.conf.repo.RepoSource;
 import glow.conf.snapshot.Snapshot;
 import java.time.Duration;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Everything a working Glow node runs on top of {@link GlowNode}'s core: the repo topic, the repo
- * sync singleton, the instance supervisor region, the job runner region and the job scheduler
+ * sync singleton, the rollout coordinator singleton, the instance supervisor region, the job runner region and the job scheduler
  * singleton, the proxy listeners (loopback and tcp exposes), the http expose listeners and the
  * node agent; one per
  * node, started by {@link #start} inside the guardian. The OS-touching pieces (driver, artifact
@@ -47,6 +48,7 @@ public final class NodeServices implements GlowNode.Extras {
   private final JobScheduler.Settings jobTiming;
   private final AtomicReference<Snapshot> current = new AtomicReference<>();
   private volatile ActorRef<RepoSync.Command> sync;
+  private volatile ActorRef<Rollouts.Command> rollouts;
   private volatile ActorRef<NodeAgent.Command> agent;
   private volatile ActorRef<Topic.Command<RepoUpdate>> topic;
   private volatile ActorRef<Listeners.Command> listeners;
@@ -69,8 +71,10 @@ public final class NodeServices implements GlowNode.Extras {
     topic = guardian.spawn(Topic.create(RepoUpdate.class, RepoUpdate.TOPIC), "repo-updates");
     RepoSource source = s.repo().map(r -> RepoSources.of(r, s.branch(), s.dataDir())).orElse(null);
     sync = RepoSync.init(node.system(), source, s.syncInterval(), topic, node.registry(), current::get);
+    rollouts = Rollouts.init(node.system(), parts.timing().rolloutLease());
     InstanceRuntime runtime = new InstanceRuntime(s.name(), s.host(), s.dataDir(), parts.driver(), parts.artifacts(),
-        parts.logs(), node.registry(), current::get, parts.timing(), parts.nodeEnv(), s.runAsUser().orElse(null));
+        parts.logs(), node.registry(), current::get, parts.timing(), parts.nodeEnv(), s.runAsUser().orElse(null),
+        rollouts);
     InstanceSupervisors<InstanceSupervisor.Command> supervisors = Sharding.initInstanceSupervisors(node.system(),
         InstanceSupervisor.Command.class, ctx -> InstanceSupervisor.create(ctx.getEntityId(), runtime),
         new InstanceSupervisor.Stop());
@@ -103,6 +107,11 @@ public final class NodeServices implements GlowNode.Extras {
   /** The proxy of the repo sync singleton (send {@link RepoSync.SyncNow} to load now). */
   public ActorRef<RepoSync.Command> sync() {
     return sync;
+  }
+
+  /** The proxy of the rollout coordinator singleton (ask {@link Rollouts.GetState} for the apps rolling). */
+  public ActorRef<Rollouts.Command> rollouts() {
+    return rollouts;
   }
 
   public ActorRef<NodeAgent.Command> agent() {

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import glow.actors.instance.SupervisorTiming;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.regex.Pattern;
  * The validated settings of one Glow node (one per JVM), read from {@code glow.node} of a layered
  * HOCON config: {@code reference.conf} < the {@code --config} file < command-line overrides.
  *
+ * @param supervisor the timings of this node's instance supervisors ({@code glow.node.supervisor})
  * @param config the whole resolved config, with {@code glow.akka} lifted to {@code akka}; other
  *     packages read their own {@code glow.*} keys from it
  */
@@ -38,6 +40,7 @@ public record NodeSettings(
     HostPort api,
     Optional<String> runAsUser,
     boolean exitJvmOnShutdown,
+    SupervisorTiming supervisor,
     Config config) {
 
   /** Name of the actor system on every node; seed addresses and entity paths depend on it. */
@@ -50,7 +53,11 @@ public record NodeSettings(
   // A node name is part of a role, an entity id ("n2/web#1") and file names: keep it plain.
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Set<String> KEYS = Set.of("name", "host", "cluster-port", "seeds", "repo",
-      "branch", "sync-interval", "artifacts", "data-dir", "api", "run-as-user", "exit-jvm-on-shutdown");
+      "branch", "sync-interval", "artifacts", "data-dir", "api", "run-as-user", "exit-jvm-on-shutdown", "supervisor");
+  private static final String SUPERVISOR = "supervisor.";
+  private static final Set<String> SUPERVISOR_KEYS = Set.of("backoff-min", "backoff-max", "stable-after",
+      "failed-retry", "health-falls", "drain", "stop-grace", "start-timeout", "rollout-settle", "rollout-renew",
+      "rollout-lease");
 
   /** A "host:port" pair as written in seeds and api. */
   public record HostPort(String host, int port) {
@@ -149,9 +156,46 @@ public record NodeSettings(
     if (apiText != null && api == null) r.bad("api", "\"" + apiText + "\" is not host:port (e.g. 127.0.0.1:7700)");
     Optional<String> runAsUser = r.optionalString("run-as-user");
     Boolean exitJvm = r.bool("exit-jvm-on-shutdown");
+    SupervisorTiming supervisor = supervisor(c, r);
     if (!problems.isEmpty()) throw new Invalid(problems);
     return new NodeSettings(name, host, clusterPort, List.copyOf(seeds), repo, branch, syncInterval,
-        artifacts, Path.of(dataDir), api, runAsUser, exitJvm, c);
+        artifacts, Path.of(dataDir), api, runAsUser, exitJvm, supervisor, c);
+  }
+
+  /** Reads glow.node.supervisor; null (with the problems added) when any key is unusable. */
+  private static SupervisorTiming supervisor(Config c, Reader r) {
+    if (c.hasPath(NODE + "supervisor") && c.getValue(NODE + "supervisor").valueType()
+        == com.typesafe.config.ConfigValueType.OBJECT) {
+      for (String key : new TreeSet<>(c.getConfig(NODE + "supervisor").root().keySet())) {
+        if (!SUPERVISOR_KEYS.contains(key)) {
+          r.bad(SUPERVISOR + key, "unknown setting (known: " + String.join(", ", new TreeSet<>(SUPERVISOR_KEYS)) + ")");
+        }
+      }
+    }
+    int before = r.problems().size();
+    Duration backoffMin = r.durationAtLeastZero(SUPERVISOR + "backoff-min");
+    Duration backoffMax = r.duration(SUPERVISOR + "backoff-max");
+    Duration stableAfter = r.duration(SUPERVISOR + "stable-after");
+    Duration failedRetry = r.duration(SUPERVISOR + "failed-retry");
+    Integer healthFalls = r.positiveInt(SUPERVISOR + "health-falls");
+    Duration drain = r.durationAtLeastZero(SUPERVISOR + "drain");
+    Duration stopGrace = r.durationAtLeastZero(SUPERVISOR + "stop-grace");
+    Duration startTimeout = r.duration(SUPERVISOR + "start-timeout");
+    Duration settle = r.durationAtLeastZero(SUPERVISOR + "rollout-settle");
+    Duration renew = r.duration(SUPERVISOR + "rollout-renew");
+    Duration lease = r.duration(SUPERVISOR + "rollout-lease");
+    if (r.problems().size() > before) return null;
+    if (backoffMax.compareTo(backoffMin) < 0) {
+      r.bad(SUPERVISOR + "backoff-max", backoffMax + " is below backoff-min " + backoffMin + " (make it at least that)");
+      return null;
+    }
+    if (lease.compareTo(renew.multipliedBy(2)) <= 0) {
+      r.bad(SUPERVISOR + "rollout-lease", lease + " must be more than twice rollout-renew " + renew
+          + " (a permit must survive one lost renewal), e.g. 5s with renew 1s");
+      return null;
+    }
+    return new SupervisorTiming(backoffMin, backoffMax, stableAfter, failedRetry, healthFalls, drain, stopGrace,
+        startTimeout, settle, renew, lease);
   }
 
   /**
@@ -285,6 +329,28 @@ public record NodeSettings(
         Duration d = c.getDuration(NODE + key);
         if (d.isNegative() || d.isZero()) bad(key, d + " must be positive (e.g. 10s)");
         return d;
+      } catch (ConfigException e) {
+        problems.add(e.getMessage());
+        return null;
+      }
+    }
+
+    Duration durationAtLeastZero(String key) {
+      try {
+        Duration d = c.getDuration(NODE + key);
+        if (d.isNegative()) bad(key, d + " must not be negative (0s turns it off)");
+        return d;
+      } catch (ConfigException e) {
+        problems.add(e.getMessage());
+        return null;
+      }
+    }
+
+    Integer positiveInt(String key) {
+      try {
+        int n = c.getInt(NODE + key);
+        if (n < 1) bad(key, n + " must be at least 1");
+        return n;
       } catch (ConfigException e) {
         problems.add(e.getMessage());
         return null;

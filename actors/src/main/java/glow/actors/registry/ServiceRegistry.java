@@ -1,5 +1,6 @@
 package glow.actors.registry;
 
+import akka.Done;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
@@ -17,7 +18,9 @@ import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
 import akka.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 import akka.cluster.typed.Cluster;
+import akka.pattern.StatusReply;
 import glow.actors.CborSerializable;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -42,7 +45,8 @@ import java.util.function.Function;
  * under the same name keeps its fresh entries. Entries of a removed owner that arrive late by
  * gossip are removed again when seen.
  *
- * <p>Writes are local (the replicator gossips them within ~0.5 s); subscribers hear of changes
+ * <p>Writes are local (the replicator gossips them within ~0.5 s), except a {@link Register} with a
+ * reply, which is written to all replicas; subscribers hear of changes
  * after {@code akka.cluster.distributed-data.notify-subscribers-interval}.
  *
  * <p>Externals come from the repo snapshot via {@link SetExternals}, whole-replaced each time.
@@ -57,8 +61,22 @@ public final class ServiceRegistry extends AbstractBehavior<ServiceRegistry.Comm
 
   public sealed interface Command {}
 
-  /** Adds a healthy endpoint ("host:port") of {@code service} ("billing:8080") run by {@code node}. */
-  public record Register(String service, String endpoint, String node) implements Command, CborSerializable {}
+  /**
+   * Adds a healthy endpoint ("host:port") of {@code service} ("billing:8080") run by {@code node}.
+   * With a {@code replyTo} (a supervisor under a rollout permit), the write goes to every node's
+   * replica (WriteAll within {@link #CONFIRM_TIMEOUT}) and the reply says whether all of them
+   * acknowledged it; an unreachable node makes it an error after the timeout. The local write
+   * happens either way.
+   */
+  public record Register(String service, String endpoint, String node, ActorRef<StatusReply<Done>> replyTo)
+      implements Command, CborSerializable {
+    public Register(String service, String endpoint, String node) {
+      this(service, endpoint, node, null);
+    }
+  }
+
+  /** How long a confirmed {@link Register} waits for the other replicas. */
+  public static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(3);
 
   /** Removes an endpoint registered by {@code node}; unknown endpoints are ignored. */
   public record Deregister(String service, String endpoint, String node) implements Command, CborSerializable {}
@@ -88,8 +106,8 @@ public final class ServiceRegistry extends AbstractBehavior<ServiceRegistry.Comm
 
   private record DataChanged(Replicator.SubscribeResponse<ORMultiMap<String, Entry>> response) implements Command {}
 
-  private record Written(Replicator.UpdateResponse<ORMultiMap<String, Entry>> response, String what)
-      implements Command {}
+  private record Written(Replicator.UpdateResponse<ORMultiMap<String, Entry>> response, String what,
+      ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   private record MemberRemoved(UniqueAddress member) implements Command {}
 
@@ -158,10 +176,12 @@ public final class ServiceRegistry extends AbstractBehavior<ServiceRegistry.Comm
     String problem = problem(r.service(), r.endpoint(), r.node());
     if (problem != null) {
       getContext().getLog().warn("register of {} ignored: {}", r, problem);
+      if (r.replyTo() != null) r.replyTo().tell(StatusReply.error("register ignored: " + problem));
       return this;
     }
     Entry entry = new Entry(r.endpoint(), r.node(), selfOwner);
-    update("register " + r.endpoint() + " of " + r.service(), m -> m.addBinding(self, r.service(), entry));
+    update("register " + r.endpoint() + " of " + r.service(), m -> m.addBinding(self, r.service(), entry),
+        r.replyTo() == null ? Replicator.writeLocal() : new Replicator.WriteAll(CONFIRM_TIMEOUT), r.replyTo());
     return this;
   }
 
@@ -259,7 +279,12 @@ public final class ServiceRegistry extends AbstractBehavior<ServiceRegistry.Comm
   }
 
   private Behavior<Command> onWritten(Written w) {
-    if (w.response() instanceof Replicator.UpdateSuccess) return this;
+    boolean ok = w.response() instanceof Replicator.UpdateSuccess;
+    if (w.replyTo() != null) {
+      w.replyTo().tell(ok ? StatusReply.ack() : StatusReply.error(w.what() + ": not acknowledged by every node ("
+          + w.response().getClass().getSimpleName() + "); written locally, gossip spreads it"));
+    }
+    if (ok) return this;
     if (CoordinatedShutdown.get(getContext().getSystem()).getShutdownReason().isPresent()) {
       // the local replicator stops during shutdown; nothing is lost that matters then
       getContext().getLog().debug("service registry: {} failed during shutdown: {}", w.what(), w.response());
@@ -270,10 +295,14 @@ public final class ServiceRegistry extends AbstractBehavior<ServiceRegistry.Comm
   }
 
   private void update(String what, Function<ORMultiMap<String, Entry>, ORMultiMap<String, Entry>> modify) {
+    update(what, modify, Replicator.writeLocal(), null);
+  }
+
+  private void update(String what, Function<ORMultiMap<String, Entry>, ORMultiMap<String, Entry>> modify,
+      Replicator.WriteConsistency consistency, ActorRef<StatusReply<Done>> confirmTo) {
     replicator.askUpdate(
-        replyTo -> new Replicator.Update<>(
-            KEY, ORMultiMap.emptyWithValueDeltas(), Replicator.writeLocal(), replyTo, modify::apply),
-        response -> new Written(response, what));
+        replyTo -> new Replicator.Update<>(KEY, ORMultiMap.emptyWithValueDeltas(), consistency, replyTo, modify::apply),
+        response -> new Written(response, what, confirmTo));
   }
 
   private Map<String, Set<Endpoint>> view() {

@@ -5,6 +5,7 @@ import glow.actors.artifact.ArtifactStore;
 import glow.actors.logs.NodeLogHub;
 import glow.actors.process.ProcessDriver;
 import glow.actors.registry.ServiceRegistry;
+import glow.actors.rollout.Rollouts;
 import glow.conf.repo.RepoLoader;
 import glow.conf.repo.RepoSource;
 import glow.conf.snapshot.Snapshot;
@@ -54,6 +55,13 @@ final class Fixture {
       Map<String, String> nodeEnv, String artifactBase) {
     return new InstanceRuntime("n1", "127.0.0.1", data, driver, new ArtifactStore(artifactBase, cache), hub,
         registry, snapshot::get, timing, nodeEnv, null);
+  }
+
+  /** A runtime of node n1 whose supervisors ask rollouts for permits. */
+  InstanceRuntime runtime(ProcessDriver driver, ActorRef<ServiceRegistry.Command> registry, SupervisorTiming timing,
+      ActorRef<Rollouts.Command> rollouts) {
+    return new InstanceRuntime("n1", "127.0.0.1", data, driver, new ArtifactStore(artifacts.toString(), cache), hub,
+        registry, snapshot::get, timing, Map.of("PATH", "/usr/bin:/bin"), null, rollouts);
   }
 
   /** A runtime whose processes run as user. */

@@ -379,8 +379,7 @@ class InstanceSupervisorTest {
     supervise("steady#1");
     awaitState("steady#1", "running");
     InMemoryProcess steady = driver.lastStarted().orElseThrow();
-    SupervisorTiming slowRetry = new SupervisorTiming(Duration.ofMillis(50), Duration.ofMillis(400),
-        Duration.ofSeconds(2), Duration.ofMinutes(10), 2, Duration.ZERO, Duration.ofSeconds(2));
+    SupervisorTiming slowRetry = SupervisorTiming.fast().withFailedRetry(Duration.ofMinutes(10));
     ActorRef<Command> sup = supervise("nostart#1", slowRetry);
 
     InstanceStatus failed = awaitState("nostart#1", "failed");
@@ -443,8 +442,7 @@ class InstanceSupervisorTest {
     worker("stubborn", "1.0.0");
     fx.load();
     driver.onStart(InMemoryProcess::ignoreTerm);
-    SupervisorTiming shortGrace = new SupervisorTiming(Duration.ofMillis(50), Duration.ofMillis(400),
-        Duration.ofSeconds(2), Duration.ofMillis(200), 2, Duration.ZERO, Duration.ofMillis(300));
+    SupervisorTiming shortGrace = SupervisorTiming.fast().withStopGrace(Duration.ofMillis(300));
     ActorRef<Command> sup = supervise("stubborn#1", shortGrace);
     awaitState("stubborn#1", "running");
 
@@ -472,6 +470,31 @@ class InstanceSupervisorTest {
     assertFalse(unhealthy.healthy());
     assertTrue(unhealthy.detail().startsWith("connect to 127.0.0.1:" + port + ": "), unhealthy.detail());
     assertTrue(driver.lastStarted().orElseThrow().isRunning());
+  }
+
+  @Test
+  void aProcessNotHealthyWithinTheStartTimeoutIsStoppedAndRestartedWithBackoff() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort(); // closed again: the port refuses connections
+    }
+    fx.artifact("mute", "1.0.0", true, true);
+    fx.file("apps/mute.yaml", "image: mute\nversion: 1.0.0\nprovides: {http: %d}\nhealth: {interval: 100ms}\n"
+        .formatted(port)).deploy("mute", 1).load();
+    supervise("mute#1", SupervisorTiming.fast().withStartTimeout(Duration.ofMillis(400)));
+    awaitState("mute#1", "starting");
+    InMemoryProcess first = driver.lastStarted().orElseThrow();
+
+    InstanceStatus stopping = awaitState("mute#1", "stopping");
+    assertTrue(stopping.detail().matches("stopping: not healthy within 400 ms of its start \\(last check: connect to"
+        + " 127\\.0\\.0\\.1:" + port + ": .*\\)"), stopping.detail());
+    InstanceStatus backoff = awaitState("mute#1", "backoff");
+    assertTrue(backoff.detail().startsWith("not healthy within 400 ms of its start"), backoff.detail());
+    assertTrue(backoff.detail().endsWith("; restarting in 50 ms"), backoff.detail());
+    assertEquals(List.of(Signal.TERM), first.signals());
+    awaitState("mute#1", "starting");
+    assertEquals(2, driver.started().size());
+    registry.expectNoMessage(Duration.ofMillis(50)); // never registered
   }
 
   @Test

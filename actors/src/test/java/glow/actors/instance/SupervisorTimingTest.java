@@ -21,7 +21,8 @@ class SupervisorTimingTest {
   void rejectsAMaximumBelowTheMinimum() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SupervisorTiming(
         Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(30), 3,
-        Duration.ZERO, Duration.ofSeconds(10)));
+        Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(1),
+        Duration.ofSeconds(5)));
     assertEquals("back-off must be 0 <= min <= max, got PT5S and PT1S", e.getMessage());
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import glow.actors.instance.SupervisorTiming;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,11 +73,54 @@ class NodeSettingsTest {
     String f = conf.getFileName().toString();
     assertEquals(List.of(
         f + ": 4: glow.node.nmae: unknown setting (known: api, artifacts, branch, cluster-port, data-dir, "
-            + "exit-jvm-on-shutdown, host, name, repo, run-as-user, seeds, sync-interval)",
+            + "exit-jvm-on-shutdown, host, name, repo, run-as-user, seeds, supervisor, sync-interval)",
         f + ": 2: glow.node.name: \"N 2\" is not a node name (lower-case letters, digits and '-', e.g. n2)",
         "command line --cluster-port: glow.node.cluster-port: 70000 is not a port (use 0-65535)",
         f + ": 3: glow.node.seeds: seeds[0] \"10.0.0.1\" is not host:port (port 1-65535)"),
         e.problems().stream().map(p -> p.replaceAll("^.*" + f, f)).toList());
+  }
+
+  @Test
+  void supervisorTimingsDefaultToTheProductionValuesAndCanBeSetPerKey() {
+    assertEquals(SupervisorTiming.defaults(), NodeSettings.load(Optional.empty(), Map.of()).supervisor());
+    SupervisorTiming t = NodeSettings.load(Optional.empty(), Map.of("glow.node.supervisor.drain", "500ms",
+        "glow.node.supervisor.start-timeout", "2m", "glow.node.supervisor.health-falls", "5")).supervisor();
+    assertEquals(Duration.ofMillis(500), t.drain());
+    assertEquals(Duration.ofMinutes(2), t.startTimeout());
+    assertEquals(5, t.healthFalls());
+    assertEquals(Duration.ofSeconds(10), t.stopGrace());
+  }
+
+  @Test
+  void badSupervisorTimingsAreReportedWithTheirKeys() throws IOException {
+    Path conf = file("""
+        glow.node.supervisor {
+          drian = 1s
+          health-falls = 0
+          stop-grace = -1s
+        }
+        """);
+    var e = assertThrows(NodeSettings.Invalid.class, () -> NodeSettings.load(Optional.of(conf),
+        Map.of("glow.node.supervisor.start-timeout", "soon")));
+    String f = conf.getFileName().toString();
+    List<String> problems = e.problems().stream().map(p -> p.replaceAll("^.*" + f, f)).toList();
+    assertEquals(4, problems.size(), problems.toString());
+    assertEquals(f + ": 2: glow.node.supervisor.drian: unknown setting (known: backoff-max, backoff-min, drain,"
+        + " failed-retry, health-falls, rollout-lease, rollout-renew, rollout-settle, stable-after, start-timeout,"
+        + " stop-grace)", problems.get(0));
+    assertEquals(f + ": 3: glow.node.supervisor.health-falls: 0 must be at least 1", problems.get(1));
+    assertEquals(f + ": 4: glow.node.supervisor.stop-grace: PT-1S must not be negative (0s turns it off)",
+        problems.get(2));
+    assertTrue(problems.get(3).contains("glow.node.supervisor.start-timeout"), problems.get(3));
+  }
+
+  @Test
+  void aRolloutLeaseThatCannotSurviveOneLostRenewalIsRejected() {
+    var e = assertThrows(NodeSettings.Invalid.class, () -> NodeSettings.load(Optional.empty(),
+        Map.of("glow.node.supervisor.rollout-lease", "2s")));
+    assertEquals(List.of("command line --glow.node.supervisor.rollout-lease: glow.node.supervisor.rollout-lease: PT2S"
+        + " must be more than twice rollout-renew PT1S (a permit must survive one lost renewal), e.g. 5s with renew 1s"),
+        e.problems());
   }
 
   @Test

@@ -1,0 +1,260 @@
+package glow.actors.instance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.FishingOutcomes;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.eventstream.EventStream;
+import akka.pattern.StatusReply;
+import glow.actors.instance.InstanceSupervisor.Command;
+import glow.actors.instance.InstanceSupervisor.Ensure;
+import glow.actors.instance.InstanceSupervisor.Stop;
+import glow.actors.process.InMemoryProcessDriver;
+import glow.actors.process.InMemoryProcessDriver.InMemoryProcess;
+import glow.actors.registry.ServiceRegistry;
+import glow.actors.rollout.Rollouts;
+import glow.actors.rollout.Rollouts.Answer;
+import glow.actors.rollout.Rollouts.Request;
+import glow.actors.rollout.Rollouts.Verdict;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The supervisor's side of the rollout permit protocol, with a probe answering as the coordinator
+ * and another as the registry (which confirms registrations when asked to).
+ */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class InstanceSupervisorRolloutTest {
+  static final ActorTestKit testKit = ActorTestKit.create();
+  static final Duration WAIT = Duration.ofSeconds(5);
+
+  @TempDir Path root;
+  Fixture fx;
+  InMemoryProcessDriver driver;
+  TestProbe<ServiceRegistry.Command> registry;
+  TestProbe<Rollouts.Command> coordinator;
+  TestProbe<InstanceStatus> events;
+  ServerSocket listener;
+  final List<ActorRef<Command>> supervisors = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws IOException {
+    fx = new Fixture(root);
+    driver = new InMemoryProcessDriver();
+    registry = testKit.createTestProbe();
+    coordinator = testKit.createTestProbe();
+    events = testKit.createTestProbe();
+    testKit.system().eventStream().tell(new EventStream.Subscribe<>(InstanceStatus.class, events.ref()));
+    listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()); // the app's port: healthy while open
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    TestProbe<Object> watcher = testKit.createTestProbe();
+    for (ActorRef<Command> sup : supervisors) {
+      sup.tell(new Stop());
+      watcher.expectTerminated(sup, WAIT);
+    }
+    testKit.system().eventStream().tell(new EventStream.Unsubscribe<>(events.ref()));
+    listener.close();
+    driver.close();
+    fx.hub.close();
+  }
+
+  @AfterAll
+  static void shutDown() {
+    testKit.shutdownTestKit();
+  }
+
+  void app(String version) throws IOException {
+    fx.artifact("web", version, true, true);
+    fx.file("apps/web.yaml", "image: web\nversion: " + version + "\nprovides: {http: " + listener.getLocalPort()
+        + "}\nhealth: {interval: 100ms}\n").deploy("web", 1).load();
+  }
+
+  /** web#1 running 1.0.0, healthy and registered (its first start needs no permit). */
+  ActorRef<Command> runningWeb() throws IOException {
+    app("1.0.0");
+    ActorRef<Command> sup = testKit.spawn(InstanceSupervisor.create("n1/web#1",
+        fx.runtime(driver, registry.ref(), SupervisorTiming.fast(), coordinator.ref())));
+    supervisors.add(sup);
+    sup.tell(new Ensure());
+    awaitDetail(s -> s.state().equals("running") && "1.0.0".equals(s.version()));
+    assertNull(((ServiceRegistry.Register) registry.receiveMessage(WAIT)).replyTo(),
+        "a first start registers without confirmation");
+    coordinator.expectNoMessage(Duration.ofMillis(100));
+    return sup;
+  }
+
+  InstanceStatus awaitDetail(java.util.function.Predicate<InstanceStatus> ok) {
+    List<InstanceStatus> got = events.fishForMessage(WAIT, s -> s.key().equals("web#1") && ok.test(s)
+        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    return got.get(got.size() - 1);
+  }
+
+  Request request(boolean holding) {
+    List<Rollouts.Command> got = coordinator.fishForMessage(WAIT, c -> c instanceof Request r && r.holding() == holding
+        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    return (Request) got.get(got.size() - 1);
+  }
+
+  /** Every message the probe gets within window. */
+  static <T> List<T> within(TestProbe<T> probe, Duration window) {
+    List<T> got = new ArrayList<>();
+    long end = System.nanoTime() + window.toNanos();
+    try {
+      for (long left = window.toNanos(); left > 0; left = end - System.nanoTime()) {
+        got.add(probe.receiveMessage(Duration.ofNanos(left)));
+      }
+    } catch (AssertionError timedOut) {
+      // the window is over
+    }
+    return got;
+  }
+
+  /** Takes every message already queued at the probe. */
+  static void drain(TestProbe<?> probe) {
+    try {
+      while (true) probe.receiveMessage(Duration.ofMillis(20));
+    } catch (AssertionError empty) {
+      // nothing more queued
+    }
+  }
+
+  @Test
+  void aServingInstanceWaitsForItsPermitThenReplacesAndReleasesOnceConfirmedAndSettled() throws IOException {
+    ActorRef<Command> sup = runningWeb();
+    InMemoryProcess old = driver.lastStarted().orElseThrow();
+
+    app("1.1.0");
+    sup.tell(new Ensure());
+
+    Request ask = request(false);
+    assertEquals("web", ask.app());
+    assertEquals("web#1", ask.instance());
+    assertEquals("n1", ask.node());
+    assertTrue(ask.target().startsWith("1.1.0/"), ask.target());
+    assertEquals(1, ask.maxUnavailable());
+    assertNull(ask.halt());
+    ask.replyTo().tell(new Answer("web#1", ask.target(), Verdict.WAIT, "web#2 on n2 is being replaced"));
+    InstanceStatus asking = awaitDetail(s -> s.detail().startsWith("waiting"));
+    assertEquals("waiting to roll to 1.1.0: asking the rollout coordinator for a permit", asking.detail());
+    InstanceStatus waiting = awaitDetail(s -> s.detail().contains("web#2"));
+    assertEquals("waiting to roll to 1.1.0: web#2 on n2 is being replaced", waiting.detail());
+    assertEquals("running", waiting.state());
+    assertEquals("1.0.0", waiting.version());
+    assertTrue(old.isRunning());
+    request(false); // asked again on the next tick
+
+    ask.replyTo().tell(new Answer("web#1", ask.target(), Verdict.GRANTED, null));
+    assertTrue(registry.receiveMessage(WAIT) instanceof ServiceRegistry.Deregister);
+    awaitDetail(s -> s.state().equals("running") && "1.1.0".equals(s.version()));
+    assertFalse(old.isRunning());
+    ServiceRegistry.Register reg = (ServiceRegistry.Register) registry.receiveMessage(WAIT);
+    assertTrue(reg.replyTo() != null, "under a permit the registration is confirmed");
+    // renewed while the replacement runs, and not released before the registry confirmed
+    request(true);
+    List<Rollouts.Command> meanwhile = within(coordinator, Duration.ofMillis(300));
+    assertFalse(meanwhile.isEmpty(), "renewals go on");
+    assertTrue(meanwhile.stream().allMatch(c -> c instanceof Request r && r.holding()), meanwhile.toString());
+    reg.replyTo().tell(StatusReply.ack());
+    coordinator.fishForMessage(WAIT, c -> c.equals(new Rollouts.Release("web", "web#1"))
+        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    coordinator.expectNoMessage(Duration.ofMillis(300)); // no renewal after the release
+  }
+
+  @Test
+  void aReplacementNotHealthyInTimeKeepsItsPermitAndReportsTheHalt() throws IOException {
+    ActorRef<Command> sup = testKit.spawn(InstanceSupervisor.create("n1/web#1", fx.runtime(driver, registry.ref(),
+        SupervisorTiming.fast().withStartTimeout(Duration.ofMillis(400)), coordinator.ref())));
+    supervisors.add(sup);
+    app("1.0.0");
+    sup.tell(new Ensure());
+    awaitDetail(s -> s.state().equals("running"));
+    registry.receiveMessage(WAIT);
+
+    app("1.1.0");
+    listener.close(); // the new version never answers its health check
+    sup.tell(new Ensure());
+    Request ask = request(false);
+    ask.replyTo().tell(new Answer("web#1", ask.target(), Verdict.GRANTED, null));
+
+    List<Rollouts.Command> got = coordinator.fishForMessage(WAIT, c -> c instanceof Request r && r.halt() != null
+        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    Request halted = (Request) got.get(got.size() - 1);
+    assertTrue(halted.holding(), "the failed instance keeps its permit while it is down");
+    assertEquals(ask.target(), halted.target());
+    assertTrue(halted.halt().matches("web#1 on n1: not healthy within 400 ms of its start \\(last check: connect to"
+        + " 127\\.0\\.0\\.1:\\d+: .*\\)"), halted.halt());
+    awaitDetail(s -> s.state().equals("backoff"));
+    assertTrue(request(true).halt() != null, "renewals carry the halt");
+  }
+
+  @Test
+  void aWaitingInstanceToldTheRolloutStoppedSaysWhyAndRepeatsItToTheCoordinator() throws IOException {
+    ActorRef<Command> sup = runningWeb();
+    app("1.1.0");
+    sup.tell(new Ensure());
+    Request ask = request(false);
+    String why = "web#2 on n2: exited with code 1 before it was healthy";
+    ask.replyTo().tell(new Answer("web#1", ask.target(), Verdict.HALTED, why));
+
+    InstanceStatus s = awaitDetail(x -> x.detail().startsWith("rollout"));
+    assertEquals("rollout of web to 1.1.0 stopped: " + why + " (fix the app and commit)", s.detail());
+    assertEquals("1.0.0", s.version());
+    assertEquals(why, request(false).halt());
+  }
+
+  @Test
+  void aDeletedDeploymentGivesItsPermitBack() throws IOException {
+    ActorRef<Command> sup = runningWeb();
+    app("1.1.0");
+    sup.tell(new Ensure());
+    Request ask = request(false);
+    ask.replyTo().tell(new Answer("web#1", ask.target(), Verdict.GRANTED, null));
+    awaitDetail(s -> "1.1.0".equals(s.version()) && s.state().equals("running"));
+
+    fx.delete("deployments/web-1.yaml").load();
+    sup.tell(new Ensure());
+
+    coordinator.fishForMessage(WAIT, c -> c.equals(new Rollouts.Release("web", "web#1"))
+        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    coordinator.expectTerminated(sup, WAIT);
+    supervisors.remove(sup);
+  }
+
+  @Test
+  void aChangeThatGoesAwayWhileWaitingStopsTheAsking() throws IOException {
+    ActorRef<Command> sup = runningWeb();
+    app("1.1.0");
+    sup.tell(new Ensure());
+    Request ask = request(false);
+
+    app("1.0.0"); // reverted before any permit came
+    sup.tell(new Ensure());
+    InstanceStatus s = awaitDetail(x -> x.detail().startsWith("healthy"));
+    assertEquals("running", s.state());
+    drain(coordinator); // asks sent before the revert was handled
+    coordinator.expectNoMessage(Duration.ofMillis(300)); // no more asking
+    // a grant arriving late is handed back at once
+    ask.replyTo().tell(new Answer("web#1", ask.target(), Verdict.GRANTED, null));
+    assertEquals(new Rollouts.Release("web", "web#1"), coordinator.receiveMessage(WAIT));
+  }
+}
