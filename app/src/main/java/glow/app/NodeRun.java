@@ -134,7 +134,11 @@ final class NodeRun {
       }
       if (signals) installSignalHandlers();
       out.println("glow: node " + settings.name() + " starting at " + node.cluster().selfMember().address()
-          + (settings.seeds().isEmpty() ? " (forms its own cluster)" : ", joining " + settings.seeds()));
+          + (settings.bootstrap().isPresent()
+              ? ", joining by bootstrap (" + settings.bootstrap().get().discoveryMethod() + " discovery of "
+                  + settings.bootstrap().get().serviceName() + ")"
+              : settings.seeds().isEmpty() ? " (forms its own cluster)" : ", joining " + settings.seeds())
+          + settings.clusterTls().map(t -> ", cluster traffic over TLS (key store " + t.keyStore() + ")").orElse(""));
       out.println("glow: repo " + settings.repo().orElse("(none)") + ", artifacts " + artifactBase + ", data dir " + dataDir);
       out.flush();
       onStart.started(node, services);

@@ -10,6 +10,7 @@ import glow.conf.repo.RepoTree;
 import glow.conf.snapshot.InstanceSpec;
 import glow.conf.snapshot.Snapshot;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,14 +18,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The samples in docs/getting-started.md and docs/operations.md are real: the first app's files
- * join the demo repo without a problem, and the node config file loads.
+ * The samples in docs/getting-started.md, docs/operations.md and docs/cluster.md are real: the
+ * first app's files join the demo repo without a problem, the node config file loads, and the
+ * keytool commands make key and trust stores a TLS node loads.
  */
 class DocExamplesTest {
   static final Path DOCS = Path.of("..", "docs");
@@ -80,5 +84,48 @@ class DocExamplesTest {
     assertEquals(2, s.seeds().size());
     assertEquals(Optional.of("https://artifacts.example.com/glow"), s.artifacts());
     assertTrue(s.dataDir().endsWith("glow"));
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void theKeytoolCommandsOfClusterMdMakeStoresEveryNodeLoads(@TempDir Path tmp) throws Exception {
+    Sample script = samples("cluster.md").stream().filter(s -> s.lang().equals("sh")).findFirst().orElseThrow();
+    Sample conf = samples("cluster.md").stream().filter(s -> s.lang().equals("hocon") && s.text().contains("cluster-tls")).findFirst().orElseThrow();
+    // the JDK's keytool first on PATH and our passwords in the environment, in place of the sample's
+    // placeholder export lines: as the doc says to run it
+    ProcessBuilder pb = new ProcessBuilder("bash", "-euc", script.text().replaceAll("(?m)^export .*$", ""))
+        .directory(tmp.toFile()).redirectErrorStream(true);
+    pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
+    Map<String, String> passwords = Map.of("GLOW_CA_PASSWORD", "ca-secret", "GLOW_CLUSTER_KEY_STORE_PASSWORD", "key-secret",
+        "GLOW_CLUSTER_TRUST_STORE_PASSWORD", "trust-secret");
+    pb.environment().putAll(passwords);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(100, TimeUnit.SECONDS), "the script did not finish");
+    assertEquals(0, p.exitValue(), output);
+
+    Path file = Files.writeString(tmp.resolve("node.conf"), conf.text());
+    for (String node : List.of("n1:10.0.0.11", "n2:10.0.0.12", "n3:10.0.0.13")) {
+      String name = node.substring(0, node.indexOf(':'));
+      String host = node.substring(node.indexOf(':') + 1);
+      NodeSettings s = NodeSettings.load(Optional.of(file), Map.of("name", name, "host", host,
+          "glow.node.cluster-tls.key-store", tmp.resolve(name + ".p12").toString(),
+          "glow.node.cluster-tls.trust-store", tmp.resolve("trust.p12").toString(),
+          "glow.node.cluster-tls.key-store-password", passwords.get("GLOW_CLUSTER_KEY_STORE_PASSWORD"),
+          "glow.node.cluster-tls.trust-store-password", passwords.get("GLOW_CLUSTER_TRUST_STORE_PASSWORD"),
+          "glow.node.cluster-tls.hostname-verification", "on"));
+      assertEquals("tls-tcp", s.akkaConfig().getString("akka.remote.artery.transport"), name);
+    }
+  }
+
+  @Test
+  void theBootstrapSampleOfClusterMdLoads(@TempDir Path tmp) throws IOException {
+    Sample hocon = samples("cluster.md").stream().filter(s -> s.lang().equals("hocon") && s.text().contains("bootstrap"))
+        .findFirst().orElseThrow();
+    NodeSettings s = NodeSettings.load(Optional.of(Files.writeString(tmp.resolve("node.conf"), hocon.text())), Map.of());
+    assertEquals("glow", s.bootstrap().orElseThrow().serviceName());
+    assertEquals(3, s.bootstrap().get().contactPoints().size());
+    assertEquals(List.of(), s.seeds());
   }
 }

@@ -73,6 +73,21 @@ class NodeCommandTest {
   }
 
   @Test
+  @Timeout(30)
+  void aMissingClusterTlsKeyStoreIsAUsageErrorNamingTheKey() throws IOException {
+    Path trust = Files.writeString(tmp.resolve("trust.p12"), "not a store");
+    Path conf = Files.writeString(tmp.resolve("node.conf"), "glow.node.cluster-tls {\n  key-store = \""
+        + tmp.resolve("n1.p12") + "\"\n  trust-store = \"" + trust + "\"\n  key-store-password = a\n"
+        + "  trust-store-password = b\n}\n");
+    Run r = run("node", "--config", conf.toString(), "--data-dir", tmp.toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains(conf + ": 2: glow.node.cluster-tls.key-store: " + tmp.resolve("n1.p12") + ": no such file"),
+        r.err());
+    assertTrue(r.err().contains(conf + ": 3: glow.node.cluster-tls.trust-store: " + trust + ": not a PKCS12 or JKS key store"),
+        r.err());
+  }
+
+  @Test
   @Timeout(60)
   void aTakenClusterPortExitsOneAndSaysWhy() throws IOException {
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -32,7 +32,8 @@ public record ApiSettings(String host, int port, List<String> tokens, Optional<P
    * Reads the node's API settings. {@code glow.api.tokens} may be a list or one comma-separated
    * string (what {@code --api-token} and {@code -D glow.api.tokens=...} give).
    *
-   * @throws IllegalArgumentException when only one of the TLS paths is set
+   * @throws IllegalArgumentException when only one of the TLS paths is set, or TLS is set together
+   *     with cluster bootstrap
    */
   public static ApiSettings of(NodeSettings node) {
     Config c = node.config();
@@ -50,6 +51,11 @@ public record ApiSettings(String host, int port, List<String> tokens, Optional<P
     Optional<Path> key = path(c, "glow.api.tls.key");
     if (cert.isPresent() != key.isPresent()) {
       throw new IllegalArgumentException("glow.api.tls: set both cert and key (PEM files) or neither");
+    }
+    if (cert.isPresent() && node.bootstrap().isPresent()) {
+      // the bootstrap's HTTP client probes contact points with the JVM's default trust, not our certificate
+      throw new IllegalArgumentException("glow.api.tls: the API must be plain HTTP when glow.node.bootstrap is set "
+          + "(other nodes probe it for /bootstrap/seed-nodes); join by glow.node.seeds to keep HTTPS");
     }
     Duration timeout = c.hasPath("glow.api.ask-timeout") ? c.getDuration("glow.api.ask-timeout") : Duration.ofSeconds(3);
     return new ApiSettings(node.api().host(), node.api().port(), tokens, cert, key, timeout);

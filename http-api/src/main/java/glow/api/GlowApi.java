@@ -7,6 +7,7 @@ import akka.http.javadsl.Http;
 import akka.http.javadsl.HttpsConnectionContext;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.ServerBuilder;
+import akka.management.cluster.bootstrap.ClusterBootstrap;
 import glow.actors.instance.InstanceStatus;
 import glow.actors.logs.NodeLogHub;
 import glow.actors.node.GlowNode;
@@ -27,6 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * The management API of one node: its HTTP(S) binding, and the node actors it needs (the log
  * server other nodes' APIs query, the relay of instance events); one per node. Start it after the
  * node has started; it unbinds when the node's actor system terminates, or on {@link #close()}.
+ * With {@code glow.node.bootstrap} it also serves the bootstrap's routes and starts the bootstrap,
+ * which is how such a node joins.
  */
 public final class GlowApi implements AutoCloseable {
   private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
@@ -79,6 +82,8 @@ public final class GlowApi implements AutoCloseable {
     try {
       ServerBinding binding = server.bind(new ApiRoutes(context).route()).toCompletableFuture()
           .get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      // the routes above include /bootstrap/seed-nodes when bootstrap is on: now the others can probe us
+      if (node.settings().bootstrap().isPresent()) ClusterBootstrap.get(system).start();
       return new GlowApi(binding, metrics, actors, settings.tls());
     } catch (ExecutionException | TimeoutException e) {
       metrics.close();

@@ -41,4 +41,13 @@ class ApiSettingsTest {
     ApiSettings s = load(Map.of("glow.api.tls.cert", "/etc/glow/api.crt", "glow.api.tls.key", "/etc/glow/api.key"));
     assertEquals(Optional.of(Path.of("/etc/glow/api.crt")), s.tlsCert());
   }
+
+  @Test
+  void anHttpsApiCannotServeClusterBootstrap() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> load(Map.of(
+        "glow.api.tls.cert", "/etc/glow/api.crt", "glow.api.tls.key", "/etc/glow/api.key",
+        "glow.node.bootstrap.service-name", "glow.internal.example", "glow.node.bootstrap.discovery-method", "akka-dns")));
+    assertEquals("glow.api.tls: the API must be plain HTTP when glow.node.bootstrap is set (other nodes probe it for "
+        + "/bootstrap/seed-nodes); join by glow.node.seeds to keep HTTPS", e.getMessage());
+  }
 }

@@ -60,8 +60,10 @@ public final class GlowNode {
 
   /**
    * Starts the actor system and joins the cluster: the seeds if any, else itself (a one-node
-   * cluster, the {@code glow dev} case). Returns once the guardian and {@code extras} have set up;
-   * membership becomes Up asynchronously, see {@link #whenUp()}.
+   * cluster, the {@code glow dev} case). With {@code glow.node.bootstrap} it joins nothing: the
+   * management API (glow.api.GlowApi) starts the bootstrap once it is bound. Returns once the
+   * guardian and {@code extras} have set up; membership becomes Up asynchronously, see
+   * {@link #whenUp()}.
    *
    * @throws IllegalStateException if {@code extras} threw (the system is then terminated)
    */
@@ -71,10 +73,11 @@ public final class GlowNode {
         ActorSystem.create(guardian(settings, extras, ready), NodeSettings.SYSTEM_NAME, settings.akkaConfig());
     try {
       GlowNode node = ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      if (settings.seeds().isEmpty()) {
+      if (settings.seeds().isEmpty() && settings.bootstrap().isEmpty()) {
         Cluster cluster = Cluster.get(system);
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
-      } // else akka.cluster.seed-nodes (from NodeSettings.akkaConfig) joins by itself
+      } // else akka.cluster.seed-nodes (from NodeSettings.akkaConfig) joins by itself, or the
+        // management API starts the bootstrap once it serves /bootstrap/seed-nodes
       return node;
     } catch (ExecutionException | TimeoutException e) {
       system.terminate();

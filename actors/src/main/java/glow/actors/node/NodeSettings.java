@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  * HOCON config: {@code reference.conf} < the {@code --config} file < command-line overrides.
  *
  * @param supervisor the timings of this node's instance supervisors ({@code glow.node.supervisor})
+ * @param clusterTls key and trust store of the cluster transport; empty = plain TCP
+ * @param bootstrap how to find the other nodes by Akka Management cluster bootstrap; empty = by
+ *     {@code seeds} (or alone)
  * @param config the whole resolved config, with {@code glow.akka} lifted to {@code akka}; other
  *     packages read their own {@code glow.*} keys from it
  */
@@ -41,6 +44,8 @@ public record NodeSettings(
     Optional<String> runAsUser,
     boolean exitJvmOnShutdown,
     SupervisorTiming supervisor,
+    Optional<ClusterTls> clusterTls,
+    Optional<BootstrapSettings> bootstrap,
     Config config) {
 
   /** Name of the actor system on every node; seed addresses and entity paths depend on it. */
@@ -53,7 +58,8 @@ public record NodeSettings(
   // A node name is part of a role, an entity id ("n2/web#1") and file names: keep it plain.
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Set<String> KEYS = Set.of("name", "host", "cluster-port", "seeds", "repo",
-      "branch", "sync-interval", "artifacts", "data-dir", "api", "run-as-user", "exit-jvm-on-shutdown", "supervisor");
+      "branch", "sync-interval", "artifacts", "data-dir", "api", "run-as-user", "exit-jvm-on-shutdown",
+      "supervisor", "cluster-tls", "bootstrap");
   private static final String SUPERVISOR = "supervisor.";
   private static final Set<String> SUPERVISOR_KEYS = Set.of("backoff-min", "backoff-max", "stable-after",
       "failed-retry", "health-falls", "drain", "stop-grace", "start-timeout", "rollout-settle", "rollout-renew",
@@ -157,9 +163,12 @@ public record NodeSettings(
     Optional<String> runAsUser = r.optionalString("run-as-user");
     Boolean exitJvm = r.bool("exit-jvm-on-shutdown");
     SupervisorTiming supervisor = supervisor(c, r);
+    Optional<BootstrapSettings> bootstrap = BootstrapSettings.read(c, seeds, host, api, problems);
+    // last: it opens files, and names the host its certificate must carry
+    Optional<ClusterTls> clusterTls = ClusterTls.read(c, host, problems);
     if (!problems.isEmpty()) throw new Invalid(problems);
     return new NodeSettings(name, host, clusterPort, List.copyOf(seeds), repo, branch, syncInterval,
-        artifacts, Path.of(dataDir), api, runAsUser, exitJvm, supervisor, c);
+        artifacts, Path.of(dataDir), api, runAsUser, exitJvm, supervisor, clusterTls, bootstrap, c);
   }
 
   /** Reads glow.node.supervisor; null (with the problems added) when any key is unusable. */
@@ -200,7 +209,8 @@ public record NodeSettings(
 
   /**
    * The config for the node's ActorSystem: this config plus what is derived from {@code glow.node}
-   * (canonical address, the role naming this node, seed nodes, exit on shutdown).
+   * (canonical address, the role naming this node, seed nodes, exit on shutdown, the TLS transport
+   * when {@code cluster-tls} is set, Akka Management bootstrap when {@code bootstrap} is).
    */
   public Config akkaConfig() {
     List<String> roles = new ArrayList<>();
@@ -211,7 +221,9 @@ public record NodeSettings(
     }
     roles.add(role());
     List<String> seedNodes = seeds.stream().map(s -> "akka://" + SYSTEM_NAME + "@" + s).toList();
-    return ConfigFactory.empty()
+    Config tls = clusterTls.map(ClusterTls::akkaConfig).orElse(ConfigFactory.empty());
+    Config join = bootstrap.map(b -> b.akkaConfig(host, api.port())).orElse(ConfigFactory.empty());
+    return tls.withFallback(join)
         .withValue("akka.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(host))
         .withValue("akka.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(clusterPort))
         .withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(roles))
@@ -269,7 +281,7 @@ public record NodeSettings(
     }
   }
 
-  private static String origin(Config c, String path) {
+  static String origin(Config c, String path) {
     try {
       return c.getValue(path).origin().description() + ": ";
     } catch (ConfigException e) {

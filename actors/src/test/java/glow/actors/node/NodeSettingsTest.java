@@ -72,7 +72,7 @@ class NodeSettingsTest {
         () -> NodeSettings.load(Optional.of(conf), Map.of("cluster-port", "70000")));
     String f = conf.getFileName().toString();
     assertEquals(List.of(
-        f + ": 4: glow.node.nmae: unknown setting (known: api, artifacts, branch, cluster-port, data-dir, "
+        f + ": 4: glow.node.nmae: unknown setting (known: api, artifacts, bootstrap, branch, cluster-port, cluster-tls, data-dir, "
             + "exit-jvm-on-shutdown, host, name, repo, run-as-user, seeds, supervisor, sync-interval)",
         f + ": 2: glow.node.name: \"N 2\" is not a node name (lower-case letters, digits and '-', e.g. n2)",
         "command line --cluster-port: glow.node.cluster-port: 70000 is not a port (use 0-65535)",
