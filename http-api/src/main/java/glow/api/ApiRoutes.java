@@ -184,6 +184,11 @@ final class ApiRoutes extends AllDirectives {
       return complete(Json.error(StatusCodes.CONFLICT, i.key() + " is pending: node " + i.node() + " is not in the cluster",
           "start node " + i.node() + " (or move the deployment) and try again"));
     }
+    Optional<String> cutOff = Placement.get(c.system()).absence(i.node());
+    if (cutOff.isPresent()) { // Up but unreachable: the restart could not reach its supervisor
+      return complete(Json.error(StatusCodes.CONFLICT, i.key() + " is pending: " + cutOff.get(),
+          "try again once node " + i.node() + " is reachable (GET /api/cluster shows it)"));
+    }
     CompletionStage<Done> done = ClusterSharding.get(c.system())
         .entityRefFor(SUPERVISORS, PinnedEntityIds.entityId(i.node(), i.key()))
         .askWithStatus(InstanceSupervisor.Restart::new, c.settings().askTimeout());

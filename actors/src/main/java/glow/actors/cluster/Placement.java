@@ -6,7 +6,12 @@ import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
 import akka.actor.typed.Props;
 import akka.cluster.Member;
+import com.typesafe.config.Config;
 import glow.actors.node.NodeSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -23,9 +28,14 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Placement implements Extension {
   private final AtomicReference<Nodes> nodes = new AtomicReference<>(Nodes.NONE);
   private final ActorRef<PlacementTracker.Command> tracker;
+  /** What ends an unreachable member's membership, for {@link #absence}. */
+  private final String downedBy;
+
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
   private Placement(ActorSystem<?> system) {
     tracker = system.systemActorOf(PlacementTracker.create(nodes), "glow-placement", Props.empty());
+    downedBy = downedBy(system.settings().config());
   }
 
   private static final ExtensionId<Placement> ID = new ExtensionId<>() {
@@ -43,6 +53,35 @@ public final class Placement implements Extension {
   /** True when a member with role {@code glow-node:<node>} is Up. */
   public boolean isUp(String node) {
     return nodes.get().isUp(node);
+  }
+
+  /**
+   * Why instances of {@code node} cannot run or be reached now, in the words the API shows after
+   * {@code pending:}; empty when the node is Up and reachable.
+   * <ul>
+   *   <li>{@code node n2 not in cluster}: no Up member carries the name (never joined, left, or
+   *       downed and removed)
+   *   <li>{@code node n3 unreachable since 12:03:04 UTC (downed by the split brain resolver after
+   *       20 s of stable membership unless it comes back)}: Up but cut off; its endpoints are
+   *       hidden from proxies, its processes may still run over there
+   * </ul>
+   */
+  public Optional<String> absence(String node) {
+    Nodes now = nodes.get();
+    if (!now.isUp(node)) return Optional.of("node " + node + " not in cluster");
+    Instant since = now.unreachableSince().get(node);
+    if (since == null) return Optional.empty();
+    return Optional.of("node " + node + " unreachable since " + CLOCK.format(since) + " (" + downedBy + ")");
+  }
+
+  private static String downedBy(Config c) {
+    String sbr = "akka.cluster.split-brain-resolver.stable-after";
+    if (!c.getString("akka.cluster.downing-provider-class").endsWith("SplitBrainResolverProvider") || !c.hasPath(sbr)) {
+      return "no split brain resolver: it stays until it comes back or an operator downs it";
+    }
+    Duration stable = c.getDuration(sbr);
+    String text = stable.toMillis() % 1000 == 0 ? stable.toSeconds() + " s" : stable.toMillis() + " ms";
+    return "downed by the split brain resolver after " + text + " of stable membership unless it comes back";
   }
 
   /** The current snapshot. */

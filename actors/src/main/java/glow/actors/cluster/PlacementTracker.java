@@ -11,6 +11,7 @@ import akka.cluster.Member;
 import akka.cluster.MemberStatus;
 import akka.cluster.UniqueAddress;
 import akka.cluster.typed.Cluster;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -41,7 +42,8 @@ final class PlacementTracker extends AbstractBehavior<PlacementTracker.Command> 
 
   private final AtomicReference<Nodes> published;
   private final Map<UniqueAddress, Member> members = new HashMap<>();
-  private final Set<UniqueAddress> unreachable = new HashSet<>();
+  /** Unreachable members, with when this tracker first heard of it. */
+  private final Map<UniqueAddress, Instant> unreachable = new HashMap<>();
   private final Set<ActorRef<Nodes>> subscribers = new HashSet<>();
   private Set<String> warnedDuplicates = Set.of();
 
@@ -87,7 +89,7 @@ final class PlacementTracker extends AbstractBehavior<PlacementTracker.Command> 
     } else if (c.event() instanceof ClusterEvent.MemberEvent e) {
       members.put(e.member().uniqueAddress(), e.member());
     } else if (c.event() instanceof ClusterEvent.UnreachableMember u) {
-      unreachable.add(u.member().uniqueAddress());
+      unreachable.putIfAbsent(u.member().uniqueAddress(), Instant.now());
     } else if (c.event() instanceof ClusterEvent.ReachableMember r) {
       unreachable.remove(r.member().uniqueAddress());
     } else {
@@ -99,13 +101,14 @@ final class PlacementTracker extends AbstractBehavior<PlacementTracker.Command> 
 
   private void publish() {
     Set<String> up = new HashSet<>();
-    Set<String> unreachableNames = new HashSet<>();
+    Map<String, Instant> unreachableNames = new HashMap<>();
     Set<String> duplicates = new HashSet<>();
     for (Member m : members.values()) {
       if (m.status() != MemberStatus.up()) continue;
       Placement.nodeName(m).ifPresent(name -> {
         if (!up.add(name)) duplicates.add(name);
-        if (unreachable.contains(m.uniqueAddress())) unreachableNames.add(name);
+        Instant since = unreachable.get(m.uniqueAddress());
+        if (since != null) unreachableNames.merge(name, since, (a, b) -> a.isBefore(b) ? a : b);
       });
     }
     if (!duplicates.isEmpty() && !duplicates.equals(warnedDuplicates)) {

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -54,8 +55,9 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   public sealed interface Command {}
 
   /**
-   * Replies with every instance of the snapshot: asked from the supervisors on Up nodes, and
-   * {@code pending} for those whose node is not in the cluster.
+   * Replies with every instance of the snapshot: asked from the supervisors on Up, reachable nodes,
+   * and {@code pending} for those whose node is not in the cluster or unreachable (the detail says
+   * which, see {@link Placement#absence}; not asked, as the ask could only time out).
    */
   public record GetInstances(ActorRef<Instances> replyTo) implements Command, CborSerializable {}
 
@@ -96,7 +98,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private final ActorRef<RepoUpdate> updates;
   /** Instances of this node that were sent Ensure and not yet Stop. */
   private final Set<String> ensured = new LinkedHashSet<>();
-  /** When each instance was first seen waiting for its absent node. */
+  /** When each instance started waiting for its absent node (its node's unreachable time, if known). */
   private final Map<String, Instant> pendingSince = new HashMap<>();
   private RepoUpdate last;
 
@@ -169,14 +171,17 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     notePending(snapshot);
   }
 
-  /** Logs each instance once when it starts waiting for an absent node. */
+  /** Logs each instance once when it starts waiting for an absent or unreachable node. */
   private void notePending(Snapshot snapshot) {
     Set<String> pendingNow = new LinkedHashSet<>();
+    Nodes nodes = w.placement().nodes();
     for (InstanceSpec i : snapshot.instances()) {
-      if (w.placement().isUp(i.node())) continue;
+      Optional<String> absence = w.placement().absence(i.node());
+      if (absence.isEmpty()) continue;
       pendingNow.add(i.key());
-      if (pendingSince.putIfAbsent(i.key(), Instant.now()) == null && !i.node().equals(w.node())) {
-        getContext().getLog().info("{} pending: node {} not in cluster", i.key(), i.node());
+      Instant since = nodes.unreachableSince().getOrDefault(i.node(), Instant.now());
+      if (pendingSince.putIfAbsent(i.key(), since) == null && !i.node().equals(w.node())) {
+        getContext().getLog().info("{} pending: {}", i.key(), absence.get());
       }
     }
     pendingSince.keySet().retainAll(pendingNow);
@@ -189,11 +194,12 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       return this;
     }
     List<CompletableFuture<InstanceStatus>> statuses = new ArrayList<>();
+    Nodes nodes = w.placement().nodes();
     for (InstanceSpec i : snapshot.instances()) {
-      if (!w.placement().isUp(i.node())) {
-        statuses.add(CompletableFuture.completedFuture(
-            synthesized(i, "pending", "node " + i.node() + " not in cluster",
-                pendingSince.getOrDefault(i.key(), Instant.now()))));
+      Optional<String> absence = w.placement().absence(i.node());
+      if (absence.isPresent()) {
+        Instant since = pendingSince.getOrDefault(i.key(), nodes.unreachableSince().getOrDefault(i.node(), Instant.now()));
+        statuses.add(CompletableFuture.completedFuture(synthesized(i, "pending", absence.get(), since)));
         continue;
       }
       CompletionStage<InstanceStatus> asked = w.supervisors().entityRef(i.node(), i.key())

@@ -45,6 +45,13 @@ import java.util.function.Function;
  * under the same name keeps its fresh entries. Entries of a removed owner that arrive late by
  * gossip are removed again when seen.
  *
+ * <p>Views (subscribers' {@link Endpoints}, {@link GetAll}) hide the entries of an owner that is
+ * unreachable (a {@link ClusterEvent.UnreachableMember}: some member's failure detector lost it,
+ * spread by gossip) or removed. Hiding is local and undone when the member is reachable again; it
+ * never edits the data, so a false alarm of the failure detector costs a few seconds of fewer
+ * endpoints and nothing else. This is what takes a crashed node's endpoints out of every proxy
+ * within seconds, long before the split brain resolver downs it ({@code stable-after}).
+ *
  * <p>Writes are local (the replicator gossips them within ~0.5 s), except a {@link Register} with a
  * reply, which is written to all replicas; subscribers hear of changes
  * after {@code akka.cluster.distributed-data.notify-subscribers-interval}.
@@ -111,6 +118,8 @@ public final class ServiceRegistry extends AbstractBehavior<ServiceRegistry.Comm
 
   private record MemberRemoved(UniqueAddress member) implements Command {}
 
+  private record ReachabilityChanged(UniqueAddress member, boolean reachable) implements Command {}
+
   private record SubscriberStopped(ActorRef<Endpoints> subscriber) implements Command {}
 
   // Removed owners remembered to catch their entries arriving late; bounded, oldest dropped.
@@ -126,6 +135,8 @@ public final class ServiceRegistry extends AbstractBehavior<ServiceRegistry.Comm
   private final String selfOwner;
   private final Map<String, Set<ActorRef<Endpoints>>> subscribers = new HashMap<>();
   private final LinkedHashSet<String> removedOwners = new LinkedHashSet<>();
+  /** Owners whose member is unreachable now; their entries stay in the data but not in any view. */
+  private final Set<String> unreachableOwners = new HashSet<>();
   private Map<String, Set<Entry>> entries = Map.of();
 
   private ServiceRegistry(ActorContext<Command> ctx, ReplicatorMessageAdapter<Command, ORMultiMap<String, Entry>> replicator) {
@@ -138,6 +149,11 @@ public final class ServiceRegistry extends AbstractBehavior<ServiceRegistry.Comm
         ctx.messageAdapter(ClusterEvent.MemberRemoved.class, r -> new MemberRemoved(r.member().uniqueAddress()));
     Cluster.get(ctx.getSystem()).subscriptions().tell(
         akka.cluster.typed.Subscribe.create(removals, ClusterEvent.MemberRemoved.class));
+    // Replays the members unreachable now, then every change. Never reports this node itself.
+    ActorRef<ClusterEvent.ReachabilityEvent> reachability = ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class,
+        e -> new ReachabilityChanged(e.member().uniqueAddress(), e instanceof ClusterEvent.ReachableMember));
+    Cluster.get(ctx.getSystem()).subscriptions().tell(
+        akka.cluster.typed.Subscribe.create(reachability, ClusterEvent.ReachabilityEvent.class));
   }
 
   static String ownerId(UniqueAddress member) {
@@ -169,6 +185,7 @@ public final class ServiceRegistry extends AbstractBehavior<ServiceRegistry.Comm
         .onMessage(DataChanged.class, this::onDataChanged)
         .onMessage(Written.class, this::onWritten)
         .onMessage(MemberRemoved.class, this::onMemberRemoved)
+        .onMessage(ReachabilityChanged.class, this::onReachabilityChanged)
         .build();
   }
 
@@ -241,10 +258,46 @@ public final class ServiceRegistry extends AbstractBehavior<ServiceRegistry.Comm
   private Behavior<Command> onMemberRemoved(MemberRemoved r) {
     String owner = ownerId(r.member());
     if (owner.equals(selfOwner)) return this; // this replica is going away with its node
-    removedOwners.add(owner);
-    if (removedOwners.size() > REMEMBERED_REMOVALS) removedOwners.remove(removedOwners.iterator().next());
+    changeHidden(() -> { // hidden at once: the removal below lands in the data a moment later
+      unreachableOwners.remove(owner);
+      removedOwners.add(owner);
+      if (removedOwners.size() > REMEMBERED_REMOVALS) removedOwners.remove(removedOwners.iterator().next());
+    });
     removeOwnedBy(Set.of(owner));
     return this;
+  }
+
+  private Behavior<Command> onReachabilityChanged(ReachabilityChanged r) {
+    String owner = ownerId(r.member());
+    if (owner.equals(selfOwner) || removedOwners.contains(owner)) return this;
+    int affected = 0;
+    for (Set<Entry> set : entries.values()) {
+      for (Entry e : set) if (e.owner().equals(owner)) affected++;
+    }
+    if (r.reachable()) {
+      changeHidden(() -> unreachableOwners.remove(owner));
+      getContext().getLog().info("service registry: {} is reachable again, showing its {} endpoint(s)",
+          r.member().address(), affected);
+    } else {
+      changeHidden(() -> unreachableOwners.add(owner));
+      getContext().getLog().info("service registry: {} is unreachable, hiding its {} endpoint(s)",
+          r.member().address(), affected);
+    }
+    return this;
+  }
+
+  /** Applies a change to the hidden owners and tells every subscriber whose view it changed. */
+  private void changeHidden(Runnable change) {
+    Map<String, Set<Endpoint>> before = new HashMap<>();
+    subscribers.keySet().forEach(service -> before.put(service, endpointsOf(entries, service)));
+    change.run();
+    before.forEach((service, was) -> {
+      Set<Endpoint> now = endpointsOf(entries, service);
+      if (!now.equals(was)) {
+        Endpoints message = new Endpoints(service, now);
+        subscribers.getOrDefault(service, Set.of()).forEach(ref -> ref.tell(message));
+      }
+    });
   }
 
   private void removeOwnedBy(Set<String> owners) {
@@ -314,10 +367,16 @@ public final class ServiceRegistry extends AbstractBehavior<ServiceRegistry.Comm
     return Map.copyOf(all);
   }
 
-  /** Endpoints of a service; the same endpoint from two owners (a restarted node) counts once. */
-  private static Set<Endpoint> endpointsOf(Map<String, Set<Entry>> entries, String service) {
+  /**
+   * Visible endpoints of a service: entries of unreachable or removed owners are left out; the same
+   * endpoint from two owners (a restarted node) counts once, and shows while either is visible.
+   */
+  private Set<Endpoint> endpointsOf(Map<String, Set<Entry>> entries, String service) {
     Set<Endpoint> endpoints = new HashSet<>();
-    for (Entry e : entries.getOrDefault(service, Set.of())) endpoints.add(new Endpoint(e.endpoint(), e.node()));
+    for (Entry e : entries.getOrDefault(service, Set.of())) {
+      if (unreachableOwners.contains(e.owner()) || removedOwners.contains(e.owner())) continue;
+      endpoints.add(new Endpoint(e.endpoint(), e.node()));
+    }
     return Set.copyOf(endpoints);
   }
 
