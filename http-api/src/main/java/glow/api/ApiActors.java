@@ -35,6 +35,11 @@ final class ApiActors {
       ctx.spawn(Behaviors.supervise(LogServer.create(node, logs, logsDir)).onFailure(SupervisorStrategy.restart()), "log-server");
       ActorRef<Topic.Command<InstanceStatus>> statusTopic =
           ctx.spawn(Topic.create(InstanceStatus.class, NodeEvents.STATUS_TOPIC), "status-topic");
+      // A topic is known to other nodes only while it has a subscriber (the receptionist learns of
+      // it, then gossips it, seconds later under load). One subscriber for the API's lifetime keeps
+      // this node known, so a client of /api/events hears other nodes' instances from its first
+      // second instead of after that propagation.
+      statusTopic.tell(Topic.subscribe(ctx.spawn(Behaviors.<InstanceStatus>ignore(), "status-topic-anchor")));
       ctx.spawn(Behaviors.supervise(NodeEvents.create(statusTopic, repoTopic, repo, new InstanceMetrics()))
           .onFailure(SupervisorStrategy.restart()), "node-events");
       started.complete(new Started(statusTopic));
