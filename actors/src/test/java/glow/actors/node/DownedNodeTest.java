@@ -4,25 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.Address;
 import akka.actor.CoordinatedShutdown;
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.cluster.typed.Down;
-import glow.actors.artifact.ArtifactStore;
 import glow.actors.instance.InstanceStatus;
-import glow.actors.instance.SupervisorTiming;
 import glow.actors.listener.ListenersSettings;
-import glow.actors.logs.NodeLogHub;
-import glow.actors.process.OsProcessDriver;
 import glow.actors.registry.Endpoint;
 import glow.actors.registry.ServiceRegistry;
 import glow.actors.repo.GitRepo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
@@ -44,39 +36,8 @@ class DownedNodeTest {
   static GitRepo repo;
   static Path artifacts;
   static int port;
-  static Node n1;
-  static Node n2;
-
-  /** A node with everything NodeServices starts and the real process driver. */
-  record Node(GlowNode node, NodeServices services, OsProcessDriver driver, NodeLogHub logs, ActorTestKit testKit) {
-    static Node start(String name, Address seed) throws Exception {
-      Path data = tmp.resolve("data-" + name);
-      NodeSettings settings = TestNodes.settings(name, seed, Map.of("repo", repo.dir().toString(),
-          "data-dir", data.toString(), "artifacts", artifacts.toString(), "sync-interval", "1s"));
-      OsProcessDriver driver = new OsProcessDriver(data.resolve("processes"));
-      NodeLogHub logs = new NodeLogHub(1000, 1000);
-      NodeServices services = new NodeServices(new NodeServices.Parts(driver, new ArtifactStore(artifacts.toString(),
-          data.resolve("artifact-cache")), logs, SupervisorTiming.fast(), ListenersSettings.defaults(),
-          Map.of("PATH", System.getenv("PATH"), "JAVA_HOME", System.getProperty("java.home"))));
-      GlowNode node = GlowNode.start(settings, services);
-      node.whenUp().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      return new Node(node, services, driver, logs, ActorTestKit.create(node.system()));
-    }
-
-    Map<String, InstanceStatus> instances() {
-      TestProbe<NodeAgent.Instances> probe = testKit.createTestProbe();
-      services.agent().tell(new NodeAgent.GetInstances(probe.ref()));
-      Map<String, InstanceStatus> byKey = new HashMap<>();
-      probe.receiveMessage(Duration.ofSeconds(10)).instances().forEach(s -> byKey.put(s.key(), s));
-      return byKey;
-    }
-
-    void close() {
-      testKit.shutdownTestKit();
-      driver.close();
-      logs.close();
-    }
-  }
+  static FullNode n1;
+  static FullNode n2;
 
   @BeforeAll
   static void start() throws Exception {
@@ -91,8 +52,8 @@ class DownedNodeTest {
         .write("configs/greeter.properties", "greeting=Hello\n")
         .write("deployments/greeter-1.yaml", "app: greeter\nnode: n2\ninstance: 1\n")
         .commit("a greeter on n2");
-    n1 = Node.start("n1", null);
-    n2 = Node.start("n2", TestNodes.address(n1.node()));
+    n1 = FullNode.start("n1", null, tmp, repo.dir(), artifacts, ListenersSettings.defaults());
+    n2 = FullNode.start("n2", TestNodes.address(n1.node()), tmp, repo.dir(), artifacts, ListenersSettings.defaults());
   }
 
   @AfterAll
@@ -131,7 +92,7 @@ class DownedNodeTest {
     return s == null ? null : s.state();
   }
 
-  private static Set<Endpoint> endpoints(Node n) {
+  private static Set<Endpoint> endpoints(FullNode n) {
     TestProbe<ServiceRegistry.All> probe = n.testKit().createTestProbe();
     n.node().registry().tell(new ServiceRegistry.GetAll(probe.ref()));
     return probe.receiveMessage(Duration.ofSeconds(5)).services().getOrDefault("greeter:" + port, Set.of());

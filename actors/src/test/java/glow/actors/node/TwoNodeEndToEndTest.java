@@ -4,22 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.Address;
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
-import glow.actors.artifact.ArtifactStore;
 import glow.actors.instance.InstanceStatus;
-import glow.actors.instance.SupervisorTiming;
 import glow.actors.listener.ListenersSettings;
-import glow.actors.logs.NodeLogHub;
-import glow.actors.process.OsProcessDriver;
 import glow.actors.registry.ServiceRegistry;
 import glow.actors.repo.GitRepo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -47,49 +40,6 @@ class TwoNodeEndToEndTest {
   static FullNode n1;
   static FullNode n2;
 
-  /** A node with everything NodeServices starts and the real process driver. */
-  record FullNode(GlowNode node, NodeServices services, OsProcessDriver driver, NodeLogHub logs, ActorTestKit testKit) {
-    static FullNode start(String name, Address seed) throws Exception {
-      Path data = tmp.resolve("data-" + name);
-      NodeSettings settings = TestNodes.settings(name, seed, Map.of("repo", repo.dir().toString(),
-          "data-dir", data.toString(), "artifacts", artifacts.toString(), "sync-interval", "1s"));
-      OsProcessDriver driver = new OsProcessDriver(data.resolve("processes"));
-      NodeLogHub logs = new NodeLogHub(1000, 1000);
-      Map<String, String> env = Map.of("PATH", System.getenv("PATH"), "JAVA_HOME", System.getProperty("java.home"));
-      NodeServices services = new NodeServices(new NodeServices.Parts(driver, new ArtifactStore(artifacts.toString(),
-          data.resolve("artifact-cache")), logs, SupervisorTiming.fast(),
-          ListenersSettings.defaults().withDrainGrace(Duration.ofSeconds(1)), env));
-      GlowNode node = GlowNode.start(settings, services);
-      node.whenUp().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      return new FullNode(node, services, driver, logs, ActorTestKit.create(node.system()));
-    }
-
-    Map<String, InstanceStatus> instances() {
-      TestProbe<NodeAgent.Instances> probe = testKit.createTestProbe();
-      services.agent().tell(new NodeAgent.GetInstances(probe.ref()));
-      Map<String, InstanceStatus> byKey = new HashMap<>();
-      probe.receiveMessage(Duration.ofSeconds(10)).instances().forEach(s -> byKey.put(s.key(), s));
-      return byKey;
-    }
-
-    InstanceStatus await(String key, String state) {
-      Instant deadline = Instant.now().plusSeconds(40);
-      InstanceStatus last = null;
-      while (Instant.now().isBefore(deadline)) {
-        last = instances().get(key);
-        if (last != null && last.state().equals(state)) return last;
-        Await.pause();
-      }
-      throw new AssertionError("timed out waiting for " + key + " " + state + "; last: " + last);
-    }
-
-    void close() {
-      testKit.shutdownTestKit();
-      driver.close();
-      logs.close();
-    }
-  }
-
   @BeforeAll
   static void start() throws Exception {
     tmp = Files.createTempDirectory("glow-e2e-two");
@@ -108,8 +58,9 @@ class TwoNodeEndToEndTest {
         .write("apps/client.yaml", "image: client\nversion: 1.0.0\nrequires:\n  - greeter:http -> " + local + "\n")
         .write("deployments/client-1.yaml", "app: client\nnode: n1\n")
         .commit("greeter on n2 and n3, its client on n1");
-    n1 = FullNode.start("n1", null);
-    n2 = FullNode.start("n2", TestNodes.address(n1.node()));
+    n1 = FullNode.start("n1", null, tmp, repo.dir(), artifacts, ListenersSettings.defaults().withDrainGrace(Duration.ofSeconds(1)));
+    n2 = FullNode.start("n2", TestNodes.address(n1.node()), tmp, repo.dir(), artifacts,
+        ListenersSettings.defaults().withDrainGrace(Duration.ofSeconds(1)));
   }
 
   @AfterAll
