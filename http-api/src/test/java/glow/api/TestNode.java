@@ -31,7 +31,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 /**
  * A real one-node Glow cluster for API tests: a plain-directory repo in a temp dir, the demo
  * greeter (a JVM HTTP app) and a shell "ticker" that prints a line every 200 ms and reaches the
- * greeter through a loopback proxy port, the real process driver, and the API on 127.0.0.1:0;
+ * greeter through a loopback proxy port, two exposes of the greeter on the first node (tcp, and http
+ * for host greeter.test), the real process driver, and the API on 127.0.0.1:0;
  * one per test class.
  */
 final class TestNode implements AutoCloseable {
@@ -46,6 +47,9 @@ final class TestNode implements AutoCloseable {
   final int greeterPort;
   /** The ticker's loopback port for greeter:http. */
   final int local;
+  /** The public ports of expose/greeter-tcp (tcp mode) and expose/greeter-site (http mode, host greeter.test). */
+  final int tcpExpose;
+  final int httpExpose;
   final OsProcessDriver driver;
   final NodeLogHub logs;
   final NodeServices services;
@@ -74,10 +78,14 @@ final class TestNode implements AutoCloseable {
       repo = seed.repo;
       greeterPort = seed.greeterPort;
       local = seed.local;
+      tcpExpose = seed.tcpExpose;
+      httpExpose = seed.httpExpose;
     } else {
       repo = Files.createDirectories(tmp.resolve("repo"));
       greeterPort = freePort();
       local = freePort();
+      tcpExpose = freePort();
+      httpExpose = freePort();
       writeRepo(artifacts, name, tickerNode);
     }
     Map<String, String> o = new HashMap<>();
@@ -127,6 +135,10 @@ final class TestNode implements AutoCloseable {
     write("deployments/greeter-1.yaml", "app: greeter\nnode: " + name + "\ninstance: 1\n");
     write("apps/ticker.yaml", "image: ticker\nversion: 1.0.0\nrequires:\n  - greeter:http -> " + local + "\n");
     write("deployments/ticker-1.yaml", "app: ticker\nnode: " + tickerNode + "\ninstance: 1\n");
+    // public listeners on the first node, both to the greeter
+    write("expose/greeter-tcp.yaml", "listen: 127.0.0.1:" + tcpExpose + "\nnodes: [" + name + "]\ntarget: greeter:http\n");
+    write("expose/greeter-site.yaml", "listen: 127.0.0.1:" + httpExpose + "\nnodes: [" + name + "]\nmode: http\n"
+        + "target: greeter:http\nhosts: [greeter.test]\npath: /\n");
   }
 
   String url(String path) {
