@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The dashboard in a real headless Chromium against a real node: it lists every instance, its
- * traffic counters move after requests through a loopback port, a new log line appears live; and
+ * traffic counters move after requests through a loopback port, a new log line appears live, the
+ * exposes show with their traffic, a rollout whose new version fails shows as stopped with its
+ * reason; and
  * it leaves a screenshot ({@code target/dashboard.png}, or the path in
  * {@code -Dglow.dashboard.screenshot=../docs/dashboard.png}).
  */
@@ -55,8 +57,72 @@ class DashboardBrowserTest {
     throw new AssertionError("dashboard never showed it; last value of `" + js + "`: " + v);
   }
 
+  /** Text of a cell, whitespace collapsed. */
+  static final String CELLS = ".map(c => c.textContent.trim().replace(/\\s+/g, ' '))";
+
+  /** Both exposes of the test repo as written, bound here with their endpoint, and their traffic as a rate. */
+  void showsExposesWithTheirTraffic() throws Exception {
+    String rows = "return [...document.querySelectorAll('#exposes tr[data-expose]')].map(r => [...r.cells].slice(0, 6)"
+        + CELLS + ".join(' | ')).join('\\n')";
+    await(rows, v -> v.asText().equals(
+        "greeter-site | 127.0.0.1:" + n.httpExpose + " | http greeter.test / | greeter:http | plain | bound 127.0.0.1:" + n.httpExpose
+            + " 1 of 1 endpoints available\n"
+            + "greeter-tcp | 127.0.0.1:" + n.tcpExpose + " | tcp every connection | greeter:http | plain | bound 127.0.0.1:" + n.tcpExpose
+            + " 1 of 1 endpoints available"), Duration.ofSeconds(20));
+    for (int i = 0; i < 20; i++) {
+      String a = TestNode.rawGet(n.httpExpose, "greeter.test");
+      assertTrue(a.startsWith("HTTP/1.1 200"), a);
+      if (i % 4 == 0) {
+        String b = TestNode.rawGet(n.tcpExpose, "anything");
+        assertTrue(b.startsWith("HTTP/1.1 200"), b);
+      }
+    }
+    String rate = "return document.querySelector('#exposes tr[data-expose=\"%s\"] [data-metric=rate] b').textContent";
+    await(rate.formatted("greeter-site"), v -> v.asText().matches("[0-9.]+ req/s") && Double.parseDouble(v.asText().split(" ")[0]) > 0,
+        Duration.ofSeconds(20));
+    await(rate.formatted("greeter-tcp"), v -> v.asText().matches("[0-9.]+ /s") && Double.parseDouble(v.asText().split(" ")[0]) > 0,
+        Duration.ofSeconds(20));
+  }
+
+  /**
+   * An app of two instances whose new version exits at once: the first replacement fails, the
+   * rollout stops, and the page says why (the coordinator's own words) and what to do, while the
+   * other instance keeps the old version.
+   */
+  void showsAStoppedRolloutWithItsReasonAndWhatToDo() throws Exception {
+    await("const p = document.querySelector('[data-rollouts=none]'); return p ? p.textContent : null", JsonNode::isTextual,
+        Duration.ofSeconds(10));
+    Path artifacts = n.tmp.resolve("artifacts");
+    TestNode.tarGz(artifacts, "shop", "1.0.0", java.util.Map.of("bin/start", "#!/bin/sh\necho \"shop up\"\nwhile true; do sleep 1; done\n"));
+    TestNode.tarGz(artifacts, "shop", "1.1.0", java.util.Map.of("bin/start", "#!/bin/sh\necho 'shop: DATABASE_URL is not set' >&2\nexit 3\n"));
+    n.write("apps/shop.yaml", "image: shop\nversion: 1.0.0\n");
+    n.write("deployments/shop-1.yaml", "app: shop\nnode: web1\ninstance: 1\n");
+    n.write("deployments/shop-2.yaml", "app: shop\nnode: web1\ninstance: 2\n");
+    String shops = "return [...document.querySelectorAll('#instances tr[data-instance^=\"shop\"]')]"
+        + ".map(r => r.dataset.instance + '=' + r.cells[1].textContent + '=' + r.querySelector('.state').textContent).join(' ')";
+    await(shops, v -> v.asText().equals("shop#1=1.0.0=running shop#2=1.0.0=running"), Duration.ofSeconds(20));
+
+    n.write("apps/shop.yaml", "image: shop\nversion: 1.1.0\n");
+    String stopped = "const s = document.querySelector('[data-rollout-stopped=\"shop\"]');"
+        + " return s ? s.textContent.trim().replace(/\\s+/g, ' ') : null";
+    String text = await(stopped, JsonNode::isTextual, Duration.ofSeconds(20)).asText();
+    JsonNode app = ApiRoutesTest.find(new Client().get(n.url("/api/rollouts")).json().path("apps"), "app", "shop");
+    String reason = app.path("stopped").elements().next().asText();
+    // one replacement failed: which instance got the permit first is the coordinator's choice
+    assertTrue(reason.matches("shop#[12] on web1: exited with code 3 .*"), reason);
+    String failed = reason.substring(0, 6), kept = failed.equals("shop#1") ? "shop#2" : "shop#1";
+    assertTrue(text.startsWith("Rollout of shop to 1.1.0 stopped. 1.1.0/"), text);
+    assertTrue(text.contains(reason), "the coordinator's reason, as it says it: " + text);
+    assertTrue(text.contains("What to do: the other instances keep 1.0.0 and serve. Fix the app and commit (a fixed version, or 1.0.0 back)"),
+        text);
+    // the instance that waits says so in its own row, and still runs the old version
+    await("const r = document.querySelector('#instances tr[data-instance=\"" + kept + "\"]');"
+        + " return r.cells[1].textContent + ' ' + r.querySelector('.detail').textContent", v -> v.asText()
+        .startsWith("1.0.0 rollout of shop to 1.1.0 stopped: " + failed + " on web1: exited with code 3"), Duration.ofSeconds(10));
+  }
+
   @Test
-  void showsEveryInstanceMovingTrafficAndLiveLogs() throws Exception {
+  void showsEveryInstanceMovingTrafficLiveLogsExposesAndAStoppedRollout() throws Exception {
     chrome.open(n.url("/"));
     assertEquals("Glow", chrome.script("return document.title").asText());
     String states = "return [...document.querySelectorAll('#instances tr[data-instance]')]"
@@ -93,6 +159,9 @@ class DashboardBrowserTest {
         + ".filter(t => t.includes('ticker started pid') && !t.includes('pid " + pid + "')).length", v -> v.asInt() == 1,
         Duration.ofSeconds(15));
     await(states, v -> v.asText().equals("greeter#1=running ticker#1=running"), Duration.ofSeconds(20));
+
+    showsExposesWithTheirTraffic();
+    showsAStoppedRolloutWithItsReasonAndWhatToDo();
 
     // the charts draw a line once they have a few samples (one every 2 s)
     await("return document.querySelector('[data-listener=\"127.0.0.1:" + n.local + "\"] [data-metric=http] polyline')"
