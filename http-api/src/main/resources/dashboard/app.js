@@ -68,7 +68,7 @@ function renderApps() {
     const all = a.instances.length;
     return `<tr data-app="${esc(a.name)}"><td><b>${esc(a.name)}</b></td><td class="mono">${esc(a.version)}</td>
       <td><span class="state ${running === all && all > 0 ? "running" : running === 0 && all > 0 ? "failed" : "backoff"}">${running} of ${all}</span></td>
-      <td>${esc(a.nodes.join(", "))}</td></tr>`;
+      <td>${esc(a.nodes.join(", "))}</td><td data-rollout>${rolloutWord(a.name)}</td></tr>`;
   }).join("");
 }
 
@@ -77,6 +77,7 @@ function renderApps() {
 async function refreshRollouts() {
   state.rollouts = await getJson("/api/rollouts");
   renderRollouts();
+  renderApps();
 }
 
 const WAITING = /^waiting to roll to /, HALTED = /^rollout of .* stopped: /;
@@ -105,7 +106,11 @@ function renderRollouts() {
         <div data-reason>${esc(reason)}</div>
         <div class="what"><b>What to do:</b> the other instances keep ${esc(keep)} and serve. Fix the app and commit
           (a fixed version, or ${esc(keep)} back): a new commit starts a new rollout. Recommitting the same files does not.</div>
-        ${a.replacing.length ? `<div class="detail">Still down, retrying ${esc(version)} with back-off: ${esc(a.replacing.join(", "))}</div>` : ""}</div>`;
+        ${a.replacing.map((x) => {
+          const key = x.split(" ")[0], i = state.instances.get(key);
+          return `<div class="detail" data-still-down>${esc(x)} is still down, retrying with back-off, and counts against
+            max-unavailable, so no other instance is replaced.${i && i.detail ? " Its last attempt: " + esc(i.detail) : ""}</div>`;
+        }).join("")}</div>`;
     });
     const rolling = stopped.length ? "" : `<div class="rollout" data-rollout-rolling="${esc(app)}">
       <b>${esc(app)} is rolling.</b>
@@ -113,6 +118,14 @@ function renderRollouts() {
         ${waiting.map((i) => `<li data-waiting>${esc(i.key)} waits: ${esc(i.detail.replace(WAITING, "to roll to "))}</li>`).join("")}</ul></div>`;
     return stopped.join("") + rolling;
   }).join("");
+}
+
+// one word per app for the apps table; the rollouts panel says more
+function rolloutWord(app) {
+  const a = ((state.rollouts || {}).apps || []).find((x) => x.app === app);
+  if (a && Object.keys(a.stopped || {}).length) return '<span class="state failed">stopped</span>';
+  const waiting = [...state.instances.values()].some((i) => i.app === app && WAITING.test(i.detail || ""));
+  return (a && a.replacing.length) || waiting ? '<span class="state starting">rolling</span>' : "";
 }
 
 // ---- instances
