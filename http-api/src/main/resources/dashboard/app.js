@@ -30,13 +30,17 @@ async function refreshCluster() {
   const counts = {};
   look.forEach((l) => { counts[l.text] = (counts[l.text] || 0) + 1; });
   $("#nodes-summary").innerHTML = c.nodes.length + (c.nodes.length === 1 ? " node: " : " nodes: ")
-    + Object.entries(counts).map(([t, k]) => `<span class="${t === "unreachable" ? "warn" : ""}">${k} ${esc(t)}</span>`).join(", ");
+    + Object.entries(counts).sort(([a], [b]) => rank(a) - rank(b)).map(([t, k]) => `<span class="${t === "unreachable" ? "warn" : ""}">${k} ${esc(t)}</span>`).join(", ");
   $("#nodes tbody").innerHTML = look.map(({ n, cls, text }) => `<tr data-node="${esc(n.name)}" class="${n.reachable ? "" : "unreachable"}">
     <td><b>${esc(n.name)}</b>${n.self ? ' <span class="muted">(this node)</span>' : ""}</td>
-    <td><span class="state ${esc(cls)}">${esc(text)}</span>${n.detail && n.detail !== "up" ? `<div class="detail">${esc(n.detail)}</div>` : ""}</td>
+    <td><span class="state ${esc(cls)}">${esc(text)}</span> ${n.detail && n.detail !== "up"
+      ? `<div class="detail">${esc(n.reachable ? n.detail : n.detail.replace(/^unreachable /, ""))}</div>` : ""}</td>
     <td class="mono">${esc(n.address)}</td>
     <td>${[n.leader ? "cluster leader" : "", n.repoSync ? "runs the repo sync" : ""].filter(Boolean).join(", ")}</td></tr>`).join("");
 }
+
+// the summary's order: healthy first, then changes, then trouble
+const rank = (word) => { const i = ["up", "joining…", "leaving…", "unreachable"].indexOf(word); return i < 0 ? 9 : i; };
 
 // one word and a colour per member: unreachable wins over its membership status
 function reach(n) {
@@ -106,11 +110,10 @@ function renderRollouts() {
         <div data-reason>${esc(reason)}</div>
         <div class="what"><b>What to do:</b> the other instances keep ${esc(keep)} and serve. Fix the app and commit
           (a fixed version, or ${esc(keep)} back): a new commit starts a new rollout. Recommitting the same files does not.</div>
-        ${a.replacing.map((x) => {
-          const key = x.split(" ")[0], i = state.instances.get(key);
-          return `<div class="detail" data-still-down>${esc(x)} is still down, retrying with back-off, and counts against
-            max-unavailable, so no other instance is replaced.${i && i.detail ? " Its last attempt: " + esc(i.detail) : ""}</div>`;
-        }).join("")}</div>`;
+        ${mine.filter((i) => i.version === version && !i.healthy).map((i) => `<div class="detail" data-still-down>${esc(i.key)} on
+          ${esc(i.node)} is ${esc(i.state)} on ${esc(version)} and retries with back-off${a.replacing.some((x) => x.startsWith(i.key + " "))
+            ? ", holding its permit (it counts against max-unavailable, so no other instance is replaced)" : ""}.
+          Its last attempt: ${esc(i.detail)}</div>`).join("")}</div>`;
     });
     const rolling = stopped.length ? "" : `<div class="rollout" data-rollout-rolling="${esc(app)}">
       <b>${esc(app)} is rolling.</b>

@@ -1,6 +1,7 @@
 package glow.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,26 +23,31 @@ import org.junit.jupiter.api.Timeout;
  * The dashboard in a real headless Chromium against a real node: it lists every instance, its
  * traffic counters move after requests through a loopback port, a new log line appears live, the
  * exposes show with their traffic, a rollout whose new version fails shows as stopped with its
- * reason; and
+ * reason, a second node that joins and then is cut off shows as unreachable since a time; and
  * it leaves a screenshot ({@code target/dashboard.png}, or the path in
  * {@code -Dglow.dashboard.screenshot=../docs/dashboard.png}).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DashboardBrowserTest {
   static TestNode n;
+  static TestNode n2;
   static Chrome chrome;
 
   @BeforeAll
   static void start() throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(Chrome.CHROMEDRIVER),
         "no /usr/bin/chromedriver: install the chromium and chromium-driver packages to run the browser test");
-    n = new TestNode("web1");
+    n = new TestNode("web1", "web1", null, TestNode.CUTTABLE);
     chrome = new Chrome();
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (chrome != null) chrome.close();
+    if (n2 != null) {
+      n.cutOff(n2, false); // heal first, so that web2 leaves like any node
+      n2.close();
+    }
     if (n != null) n.close();
   }
 
@@ -117,10 +123,34 @@ class DashboardBrowserTest {
         text);
     await("return [...document.querySelectorAll('#apps tr[data-app]')].map(r => r.dataset.app + ' ' + r.querySelector('[data-rollout]').textContent).join(', ')",
         v -> v.asText().equals("greeter , shop stopped, ticker "), Duration.ofSeconds(10));
+    // the failed instance: still down on the new version, with its last output (what went wrong, in the app's words)
+    await("const d = document.querySelector('[data-rollout-stopped=\"shop\"] [data-still-down]');"
+        + " return d ? d.textContent.trim().replace(/\\s+/g, ' ') : null", v -> v.asText().startsWith(failed + " on web1 is ")
+        && v.asText().contains(" on 1.1.0 and retries with back-off") && v.asText().contains("last output: \"shop: DATABASE_URL is not set\""),
+        Duration.ofSeconds(10));
     // the instance that waits says so in its own row, and still runs the old version
     await("const r = document.querySelector('#instances tr[data-instance=\"" + kept + "\"]');"
         + " return r.cells[1].textContent + ' ' + r.querySelector('.detail').textContent", v -> v.asText()
         .startsWith("1.0.0 rollout of shop to 1.1.0 stopped: " + failed + " on web1: exited with code 3"), Duration.ofSeconds(10));
+  }
+
+  /** A second node joins (up), then web1 loses it (a partition): its row turns red and says since when. */
+  void showsANodeThatJoinsThenBecomesUnreachable() throws Exception {
+    n2 = new TestNode("web2", "web2", n);
+    String row = "const r = document.querySelector('#nodes tr[data-node=\"web2\"]');"
+        + " return r ? [...r.cells].slice(0, 2)" + CELLS + ".join(' | ') + ' | ' + r.className : null";
+    await(row, v -> v.asText().equals("web2 | up | "), Duration.ofSeconds(30));
+    await("return document.querySelector('#nodes-summary').textContent", v -> v.asText().equals("2 nodes: 2 up"), Duration.ofSeconds(10));
+    n.cutOff(n2, true);
+    // the failure detector's deadline is 3 s; the page polls /api/cluster every 5 s
+    String shown = await(row, v -> v.asText().startsWith("web2 | unreachable since "), Duration.ofSeconds(20)).asText();
+    assertTrue(shown.matches("web2 \\| unreachable since [0-2][0-9]:[0-5][0-9]:[0-5][0-9] UTC "
+        + "\\(downed by the split brain resolver after 20 s of stable membership unless it comes back\\) \\| unreachable"), shown);
+    await("return document.querySelector('#nodes-summary').textContent", v -> v.asText().equals("2 nodes: 1 up, 1 unreachable"),
+        Duration.ofSeconds(10));
+    JsonNode web2 = ApiRoutesTest.find(new Client().get(n.url("/api/cluster")).json().path("nodes"), "name", "web2");
+    assertFalse(web2.path("reachable").asBoolean(), web2.toString());
+    assertTrue(shown.contains(web2.path("detail").asText().substring("unreachable ".length())), "the page shows the API's words: " + web2);
   }
 
   @Test
@@ -164,16 +194,20 @@ class DashboardBrowserTest {
 
     showsExposesWithTheirTraffic();
     showsAStoppedRolloutWithItsReasonAndWhatToDo();
+    showsANodeThatJoinsThenBecomesUnreachable();
 
     // the charts draw a line once they have a few samples (one every 2 s)
     await("return document.querySelector('[data-listener=\"127.0.0.1:" + n.local + "\"] [data-metric=http] polyline')"
         + ".getAttribute('points').split(' ').filter(p => p).length", v -> v.asInt() >= 3, Duration.ofSeconds(15));
     Path shot = Path.of(System.getProperty("glow.dashboard.screenshot", "target/dashboard.png"));
     Files.createDirectories(shot.toAbsolutePath().getParent());
-    // the whole page in one picture: the window as tall as the document (plus the window's frame)
-    int height = chrome.script("return document.documentElement.scrollHeight + (window.outerHeight - window.innerHeight)").asInt();
-    chrome.resize(1280, Math.min(height, 4000));
-    await("return document.documentElement.scrollHeight <= window.innerHeight + 1", JsonNode::asBoolean, Duration.ofSeconds(5));
+    // the whole page in one picture: the window as tall as the document plus the window's frame
+    // (a picture for the docs, not a behaviour: a page still growing gets a few tries, then is cut)
+    for (int i = 0; i < 3; i++) {
+      JsonNode size = chrome.script("return [document.documentElement.scrollHeight, window.innerHeight, window.outerHeight]");
+      if (size.get(0).asInt() <= size.get(1).asInt()) break;
+      chrome.resize(1280, Math.min(4000, size.get(0).asInt() + size.get(2).asInt() - size.get(1).asInt()));
+    }
     Files.write(shot, chrome.screenshot());
     assertTrue(Files.size(shot) > 10_000, "a real screenshot");
     System.out.println("dashboard screenshot: " + shot.toAbsolutePath() + " (http rate seen: " + rate.asText() + ")");

@@ -65,6 +65,11 @@ final class TestNode implements AutoCloseable {
    * @param seed a running test node to join, sharing its repo and artifacts; null to start a cluster
    */
   TestNode(String name, String tickerNode, TestNode seed) throws Exception {
+    this(name, tickerNode, seed, Map.of());
+  }
+
+  /** @param extra more node settings (HOCON paths to values), e.g. Artery's test mode */
+  TestNode(String name, String tickerNode, TestNode seed, Map<String, String> extra) throws Exception {
     ownsKamon = seed == null;
     // Kamon ticks every second so that /metrics moves within a test
     if (ownsKamon) {
@@ -106,6 +111,7 @@ final class TestNode implements AutoCloseable {
     // tiny files, so that rotation happens within a test (the ticker writes ~45 bytes every 200 ms)
     o.put("glow.logs.retention.max-bytes", String.valueOf(RETENTION_BYTES));
     o.put("glow.logs.retention.keep", "1");
+    o.putAll(extra);
     NodeSettings settings = NodeSettings.load(Optional.empty(), o);
     driver = new OsProcessDriver(data.resolve("processes"));
     driver.reapLeftovers();
@@ -139,6 +145,23 @@ final class TestNode implements AutoCloseable {
     write("expose/greeter-tcp.yaml", "listen: 127.0.0.1:" + tcpExpose + "\nnodes: [" + name + "]\ntarget: greeter:http\n");
     write("expose/greeter-site.yaml", "listen: 127.0.0.1:" + httpExpose + "\nnodes: [" + name + "]\nmode: http\n"
         + "target: greeter:http\nhosts: [greeter.test]\npath: /\n");
+  }
+
+  /** The node settings that let {@link #cutOff} drop this node's traffic with another (Artery's test mode). */
+  static final Map<String, String> CUTTABLE = Map.of("akka.remote.artery.advanced.test-mode", "on");
+
+  /**
+   * Drops (or lets through again) every message between this node and {@code other}, both ways, as
+   * a network partition would: both failure detectors then call the other unreachable. This node
+   * must have been started with {@link #CUTTABLE}.
+   */
+  void cutOff(TestNode other, boolean cut) throws Exception {
+    akka.remote.RARP rarp = (akka.remote.RARP) akka.remote.RARP.get(node.system().classicSystem());
+    akka.remote.testkit.SetThrottle command = new akka.remote.testkit.SetThrottle(
+        other.node.cluster().selfMember().address(), akka.remote.testkit.Direction.Both$.MODULE$,
+        cut ? akka.remote.testkit.Blackhole$.MODULE$ : akka.remote.testkit.Unthrottled$.MODULE$);
+    scala.jdk.javaapi.FutureConverters.asJava(rarp.provider().transport().managementCommand(command))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
   String url(String path) {
