@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The dashboard in a real headless Chromium against a real node: it lists every instance, its
  * traffic counters move after requests through a loopback port, a new log line appears live, the
- * exposes show with their traffic, a rollout whose new version fails shows as stopped with its
- * reason, a second node that joins and then is cut off shows as unreachable since a time; and
+ * exposes show with their traffic, an app rolling to a version that never gets healthy shows as
+ * rolling and then as stopped with its reason, a second node that joins and then is cut off shows as unreachable since a time; and
  * it leaves a screenshot ({@code target/dashboard.png}, or the path in
  * {@code -Dglow.dashboard.screenshot=../docs/dashboard.png}).
  */
@@ -91,47 +91,58 @@ class DashboardBrowserTest {
   }
 
   /**
-   * An app of two instances whose new version exits at once: the first replacement fails, the
-   * rollout stops, and the page says why (the coordinator's own words) and what to do, while the
-   * other instance keeps the old version.
+   * An app of two healthy instances (the greeter's artifact) whose new version runs but never answers
+   * its health check: while the first replacement waits to be healthy the page shows the app rolling
+   * (which instance is replaced, to what, and what the other waits for); after the start timeout
+   * (10 s in tests) the rollout stops, and the page says why (the coordinator's own words) and what
+   * to do, while the other instance keeps the old version.
    */
-  void showsAStoppedRolloutWithItsReasonAndWhatToDo() throws Exception {
+  void showsARollingAppThenItsStoppedRolloutWithItsReasonAndWhatToDo() throws Exception {
     await("const p = document.querySelector('[data-rollouts=none]'); return p ? p.textContent : null", JsonNode::isTextual,
         Duration.ofSeconds(10));
-    Path artifacts = n.tmp.resolve("artifacts");
-    TestNode.tarGz(artifacts, "shop", "1.0.0", java.util.Map.of("bin/start", "#!/bin/sh\necho \"shop up\"\nwhile true; do sleep 1; done\n"));
-    TestNode.tarGz(artifacts, "shop", "1.1.0", java.util.Map.of("bin/start", "#!/bin/sh\necho 'shop: DATABASE_URL is not set' >&2\nexit 3\n"));
-    n.write("apps/shop.yaml", "image: shop\nversion: 1.0.0\n");
+    TestNode.tarGz(n.tmp.resolve("artifacts"), "greeter", "9.9.9", java.util.Map.of("bin/start",
+        "#!/bin/sh\necho \"shop 9.9.9: waiting for its database\"\nwhile true; do sleep 1; done\n"));
+    int port = TestNode.freePort();
+    String app = "image: greeter\nversion: %s\ncommand: [bin/start]\nprovides: {http: " + port + "}\n"
+        + "config: {path: greeter.properties, source: configs/greeter.properties, on-change: reload}\n"
+        + "health: {port: http, http: /healthz, interval: 300ms, timeout: 1s}\n";
+    n.write("apps/shop.yaml", app.formatted("1.0.0"));
     n.write("deployments/shop-1.yaml", "app: shop\nnode: web1\ninstance: 1\n");
-    n.write("deployments/shop-2.yaml", "app: shop\nnode: web1\ninstance: 2\n");
+    n.write("deployments/shop-2.yaml", "app: shop\nnode: web1\ninstance: 2\nport-offset: 1\n");
     String shops = "return [...document.querySelectorAll('#instances tr[data-instance^=\"shop\"]')]"
         + ".map(r => r.dataset.instance + '=' + r.cells[1].textContent + '=' + r.querySelector('.state').textContent).join(' ')";
-    await(shops, v -> v.asText().equals("shop#1=1.0.0=running shop#2=1.0.0=running"), Duration.ofSeconds(20));
+    await(shops, v -> v.asText().equals("shop#1=1.0.0=running shop#2=1.0.0=running"), Duration.ofSeconds(30));
 
-    n.write("apps/shop.yaml", "image: shop\nversion: 1.1.0\n");
+    n.write("apps/shop.yaml", app.formatted("9.9.9"));
+    String rolling = "const r = document.querySelector('[data-rollout-rolling=\"shop\"]');"
+        + " return r ? r.textContent.trim().replace(/\\s+/g, ' ') : null";
+    // which instance gets the permit first is the coordinator's choice
+    String seen = await(rolling, v -> v.asText().matches("shop is rolling\\. Replacing shop#[12] on web1 \\(to 9\\.9\\.9\\) "
+        + "shop#[12] waits: to roll to 9\\.9\\.9: shop#[12] on web1 is being replaced"), Duration.ofSeconds(9)).asText();
+    String failed = seen.substring("shop is rolling. Replacing ".length(), "shop is rolling. Replacing ".length() + 6);
+    String kept = failed.equals("shop#1") ? "shop#2" : "shop#1";
+    assertTrue(seen.endsWith(kept + " waits: to roll to 9.9.9: " + failed + " on web1 is being replaced"), seen);
+
     String stopped = "const s = document.querySelector('[data-rollout-stopped=\"shop\"]');"
         + " return s ? s.textContent.trim().replace(/\\s+/g, ' ') : null";
     String text = await(stopped, JsonNode::isTextual, Duration.ofSeconds(20)).asText();
-    JsonNode app = ApiRoutesTest.find(new Client().get(n.url("/api/rollouts")).json().path("apps"), "app", "shop");
-    String reason = app.path("stopped").elements().next().asText();
-    // one replacement failed: which instance got the permit first is the coordinator's choice
-    assertTrue(reason.matches("shop#[12] on web1: exited with code 3(, [0-9]+ ms after its start| before it was healthy)"), reason);
-    String failed = reason.substring(0, 6), kept = failed.equals("shop#1") ? "shop#2" : "shop#1";
-    assertTrue(text.startsWith("Rollout of shop to 1.1.0 stopped. 1.1.0/"), text);
+    JsonNode rollout = ApiRoutesTest.find(new Client().get(n.url("/api/rollouts")).json().path("apps"), "app", "shop");
+    String reason = rollout.path("stopped").elements().next().asText();
+    assertTrue(reason.startsWith(failed + " on web1: not healthy within 10.0 s of its start (last check: "), reason);
+    assertTrue(text.startsWith("Rollout of shop to 9.9.9 stopped. 9.9.9/"), text);
     assertTrue(text.contains(reason), "the coordinator's reason, as it says it: " + text);
     assertTrue(text.contains("What to do: the other instances keep 1.0.0 and serve. Fix the app and commit (a fixed version, or 1.0.0 back)"),
         text);
     await("return [...document.querySelectorAll('#apps tr[data-app]')].map(r => r.dataset.app + ' ' + r.querySelector('[data-rollout]').textContent).join(', ')",
         v -> v.asText().equals("greeter , shop stopped, ticker "), Duration.ofSeconds(10));
-    // the failed instance: still down on the new version, with its last output (what went wrong, in the app's words)
+    // the failed instance: still down on the new version, with its last attempt
     await("const d = document.querySelector('[data-rollout-stopped=\"shop\"] [data-still-down]');"
         + " return d ? d.textContent.trim().replace(/\\s+/g, ' ') : null", v -> v.asText().startsWith(failed + " on web1 is ")
-        && v.asText().contains(" on 1.1.0 and retries with back-off") && v.asText().contains("last output: \"shop: DATABASE_URL is not set\""),
-        Duration.ofSeconds(10));
+        && v.asText().contains(" on 9.9.9 and retries with back-off") && v.asText().contains("Its last attempt: "), Duration.ofSeconds(10));
     // the instance that waits says so in its own row, and still runs the old version
     await("const r = document.querySelector('#instances tr[data-instance=\"" + kept + "\"]');"
         + " return r.cells[1].textContent + ' ' + r.querySelector('.detail').textContent", v -> v.asText()
-        .startsWith("1.0.0 rollout of shop to 1.1.0 stopped: " + failed + " on web1: exited with code 3"), Duration.ofSeconds(10));
+        .startsWith("1.0.0 rollout of shop to 9.9.9 stopped: " + failed + " on web1: not healthy within 10.0 s"), Duration.ofSeconds(10));
   }
 
   /** A second node joins (up), then web1 loses it (a partition): its row turns red and says since when. */
@@ -193,7 +204,7 @@ class DashboardBrowserTest {
     await(states, v -> v.asText().equals("greeter#1=running ticker#1=running"), Duration.ofSeconds(20));
 
     showsExposesWithTheirTraffic();
-    showsAStoppedRolloutWithItsReasonAndWhatToDo();
+    showsARollingAppThenItsStoppedRolloutWithItsReasonAndWhatToDo();
     showsANodeThatJoinsThenBecomesUnreachable();
 
     // the charts draw a line once they have a few samples (one every 2 s)
