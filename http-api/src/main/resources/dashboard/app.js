@@ -26,7 +26,8 @@ function duration(seconds) {
 async function refreshCluster() {
   const c = await getJson("/api/cluster");
   $("#node").textContent = "node " + c.self;
-  const look = c.nodes.map((n) => ({ n, ...reach(n) }));
+  // by name: Akka lists members by address, which moves rows around as ports change
+  const look = c.nodes.slice().sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true })).map((n) => ({ n, ...reach(n) }));
   const counts = {};
   look.forEach((l) => { counts[l.text] = (counts[l.text] || 0) + 1; });
   $("#nodes-summary").innerHTML = c.nodes.length + (c.nodes.length === 1 ? " node: " : " nodes: ")
