@@ -66,7 +66,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <h2>States</h2>
  * {@code fetching} (artifact, config, process start in flight) → {@code starting} (process up,
  * not yet healthy) → {@code running} (healthy, endpoints registered) ⇄ {@code unhealthy}
- * (deregistered after {@code healthFalls} failed checks in a row); an exit → {@code backoff} →
+ * (deregistered after {@code healthFalls} failed checks in a row; unhealthy for {@code
+ * health.restart-after} without a passing check → {@code stopping} → {@code backoff}, see {@link
+ * UnhealthyRestart}); an exit → {@code backoff} →
  * {@code fetching} again; a bad artifact, an unknown variable or a failed start → {@code failed}
  * (retried on an Ensure after {@code failedRetry}, at once when the spec changed); {@code
  * stopping} (deregistered, draining, TERM, grace, KILL) → {@code stopped} and the actor ends, or
@@ -145,6 +147,8 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private record StartTimedOut(int gen) implements Command {}
 
+  private record UnhealthyTooLong(int gen) implements Command {}
+
   // --- the rollout permit's messages (RolloutPermit)
   record PermitAnswer(Rollouts.Answer answer) implements Command {}
 
@@ -164,6 +168,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   private static final Object BACKOFF_TIMER = "backoff";
   private static final Object DRAIN_TIMER = "drain";
   private static final Object START_TIMER = "start-timeout";
+  private static final Object UNHEALTHY_TIMER = "unhealthy-restart";
   /** Health checks before the first success come at least this often, so a fast app is soon running. */
   private static final Duration STARTUP_CHECK = Duration.ofMillis(250);
 
@@ -204,6 +209,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private boolean healthy;
   private int healthFails;
+  private final UnhealthyRestart unhealthy = new UnhealthyRestart();
   private final List<ServiceRegistry.Register> registered = new ArrayList<>();
 
   private int restarts;
@@ -259,6 +265,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
         .onMessage(HealthResult.class, this::onHealthResult)
         .onMessage(ConfigWritten.class, this::onConfigWritten)
         .onMessage(StartTimedOut.class, this::onStartTimedOut)
+        .onMessage(UnhealthyTooLong.class, this::onUnhealthyTooLong)
         .onMessage(PermitAnswer.class, this::onPermitAnswer)
         .onMessage(PermitTick.class, t -> {
           permit.tick();
@@ -435,6 +442,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private void start(InstanceSpec want) {
     permit.starting(want);
+    unhealthy.started();
     gen++;
     attempted = want;
     desired = want;
@@ -523,7 +531,8 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
       setState("running", "started, pid " + process.pid() + " (no health check)");
       becomeHealthy();
     } else {
-      setState("starting", "started, pid " + process.pid() + ", waiting for the first healthy check");
+      setState("starting", "started, pid " + process.pid() + ", waiting for the first healthy check"
+          + unhealthy.noteSuffix());
       timers.startSingleTimer(HEALTH_TIMER, new HealthTick(g), Duration.ZERO);
       timers.startSingleTimer(START_TIMER, new StartTimedOut(g), runtime.timing().startTimeout());
     }
@@ -611,27 +620,58 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     if (h == null) return this;
     if (r.failure() == null) {
       healthFails = 0;
+      unhealthy.clear();
+      timers.cancel(UNHEALTHY_TIMER);
       if (!healthy) {
         timers.cancel(START_TIMER);
         becomeHealthy();
-        setState("running", "healthy, pid " + process.pid());
+        setState("running", "healthy, pid " + process.pid() + unhealthy.noteSuffix());
       }
     } else if (healthy) {
       healthFails++;
       if (healthFails >= runtime.timing().healthFalls()) {
         deregisterAll();
         healthy = false;
-        setState("unhealthy", r.failure() + " (" + healthFails + " checks in a row); endpoints deregistered");
+        unhealthy.becameUnhealthy(Instant.now(), r.failure());
+        setState("unhealthy", r.failure() + " (" + healthFails + " checks in a row); endpoints deregistered"
+            + UnhealthyRestart.plan(h));
+        armUnhealthyRestart(h);
       }
     } else if (state.equals("starting")) {
       detail = "pid " + process.pid() + ", not healthy yet: " + r.failure();
     } else {
-      detail = r.failure();
+      detail = r.failure() + "; endpoints deregistered" + UnhealthyRestart.plan(h); // stable: published on change
+      unhealthy.failedAgain(r.failure());
+      armUnhealthyRestart(h); // again: the spec may have changed restart-after meanwhile
     }
     Duration next = healthy || state.equals("unhealthy") ? h.interval()
         : (h.interval().compareTo(STARTUP_CHECK) < 0 ? h.interval() : STARTUP_CHECK);
     timers.startSingleTimer(HEALTH_TIMER, new HealthTick(gen), next);
     publish();
+    return this;
+  }
+
+  private void armUnhealthyRestart(HealthSpec h) {
+    Duration left = unhealthy.left(h, Instant.now());
+    if (left == null) {
+      timers.cancel(UNHEALTHY_TIMER);
+    } else {
+      timers.startSingleTimer(UNHEALTHY_TIMER, new UnhealthyTooLong(gen), left);
+    }
+  }
+
+  /** Unhealthy for restart-after without a passing check: stop and restart it with the exits' back-off. */
+  private Behavior<Command> onUnhealthyTooLong(UnhealthyTooLong u) {
+    if (u.gen() != gen || phase != Phase.RUNNING || healthy) return this;
+    HealthSpec h = runningSpec.health();
+    Duration left = unhealthy.left(h, Instant.now());
+    if (left == null || !left.isZero()) {
+      armUnhealthyRestart(h); // recovered, set to never, or lengthened since the timer started
+      return this;
+    }
+    String why = unhealthy.restarting(h, startedAt);
+    permit.failed(why); // a replacement under a permit that hangs stops its rollout, like one that exits
+    beginStop(AfterStop.BACKOFF, "stopping: " + why);
     return this;
   }
 
@@ -722,7 +762,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     clearProcess(d.status());
     phase = Phase.IDLE;
     if (afterStop == AfterStop.BACKOFF) {
-      backoff(detail.replaceFirst("^stopping: ", ""), Duration.ZERO);
+      backoff(detail.replaceFirst("^stopping: ", ""), unhealthy.takeServed());
       return this;
     }
     if (afterStop == AfterStop.TERMINATE) {
@@ -736,6 +776,8 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   private void clearProcess(ExitStatus status) {
     timers.cancel(HEALTH_TIMER);
     timers.cancel(START_TIMER);
+    timers.cancel(UNHEALTHY_TIMER);
+    unhealthy.clear();
     deregisterAll();
     healthy = false;
     lastExit = status;
