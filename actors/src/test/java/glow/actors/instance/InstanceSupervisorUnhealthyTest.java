@@ -91,7 +91,8 @@ class InstanceSupervisorUnhealthyTest {
         + "health: {http: /healthz, interval: 50ms, timeout: 500ms, restart-after: %s}\n")
         .formatted(server.getAddress().getPort(), restartAfter)).deploy("hang", 1).load();
     sup = testKit.spawn(InstanceSupervisor.create("n1/hang#1",
-        fx.runtime(driver, registry.ref(), SupervisorTiming.fast(), Map.of("PATH", "/usr/bin:/bin"))));
+        fx.runtime(driver, registry.ref(), SupervisorTiming.fast().withStopGrace(Duration.ofMillis(200)),
+            Map.of("PATH", "/usr/bin:/bin"))));
     sup.tell(new Ensure());
   }
 
@@ -113,6 +114,7 @@ class InstanceSupervisorUnhealthyTest {
 
   @Test
   void anInstanceUnhealthyForRestartAfterIsRestartedWithBackoffAndSaysWhy() throws IOException {
+    driver.onStart(InMemoryProcess::ignoreTerm); // a hung app: TERM is not enough
     supervise("400ms");
     awaitState("running");
     InMemoryProcess first = driver.lastStarted().orElseThrow();
@@ -127,7 +129,7 @@ class InstanceSupervisorUnhealthyTest {
     assertTrue(waited.compareTo(Duration.ofMillis(400)) >= 0, "restarted after " + waited);
     InstanceStatus backoff = awaitState("backoff");
     assertEquals("unhealthy for 400ms: " + failure() + "; restarting in 50 ms", backoff.detail());
-    assertEquals(List.of(Signal.TERM), first.signals());
+    assertEquals(List.of(Signal.TERM, Signal.KILL), first.signals()); // after the 200 ms grace
 
     sick.set(false); // the new process answers
     InstanceStatus again = awaitState("running");
