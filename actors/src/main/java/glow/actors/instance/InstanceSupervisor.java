@@ -147,14 +147,15 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private record StartTimedOut(int gen) implements Command {}
 
-  private record UnhealthyTooLong(int gen) implements Command {}
-
   // --- the rollout permit's messages (RolloutPermit)
   record PermitAnswer(Rollouts.Answer answer) implements Command {}
 
   enum PermitTick implements Command { INSTANCE }
 
   record PermitSettled(int gen) implements Command {}
+
+  // --- the unhealthy restart's timer (UnhealthyRestart)
+  record UnhealthyTooLong(int gen) implements Command {}
 
   private record PermitConfirmed(int gen, String error) implements Command {}
 
@@ -168,7 +169,6 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   private static final Object BACKOFF_TIMER = "backoff";
   private static final Object DRAIN_TIMER = "drain";
   private static final Object START_TIMER = "start-timeout";
-  private static final Object UNHEALTHY_TIMER = "unhealthy-restart";
   /** Health checks before the first success come at least this often, so a fast app is soon running. */
   private static final Duration STARTUP_CHECK = Duration.ofMillis(250);
 
@@ -209,7 +209,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private boolean healthy;
   private int healthFails;
-  private final UnhealthyRestart unhealthy = new UnhealthyRestart();
+  private final UnhealthyRestart unhealthy;
   private final List<ServiceRegistry.Register> registered = new ArrayList<>();
 
   private int restarts;
@@ -240,6 +240,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     this.output = new InstanceOutput(runtime.dataDir().resolve("logs"), runtime.node(), app, key, runtime.logs(),
         LogRetention.of(ctx.getSystem().settings().config()));
     this.permit = new RolloutPermit(ctx, timers, runtime, app, key);
+    this.unhealthy = new UnhealthyRestart(timers);
   }
 
   @Override
@@ -442,7 +443,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private void start(InstanceSpec want) {
     permit.starting(want);
-    unhealthy.started();
+    unhealthy.starting();
     gen++;
     attempted = want;
     desired = want;
@@ -621,7 +622,6 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     if (r.failure() == null) {
       healthFails = 0;
       unhealthy.clear();
-      timers.cancel(UNHEALTHY_TIMER);
       if (!healthy) {
         timers.cancel(START_TIMER);
         becomeHealthy();
@@ -632,17 +632,15 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
       if (healthFails >= runtime.timing().healthFalls()) {
         deregisterAll();
         healthy = false;
-        unhealthy.becameUnhealthy(Instant.now(), r.failure());
         setState("unhealthy", r.failure() + " (" + healthFails + " checks in a row); endpoints deregistered"
             + UnhealthyRestart.plan(h));
-        armUnhealthyRestart(h);
+        unhealthy.fell(h, r.failure(), gen);
       }
     } else if (state.equals("starting")) {
       detail = "pid " + process.pid() + ", not healthy yet: " + r.failure();
     } else {
       detail = r.failure() + "; endpoints deregistered" + UnhealthyRestart.plan(h); // stable: published on change
-      unhealthy.failedAgain(r.failure());
-      armUnhealthyRestart(h); // again: the spec may have changed restart-after meanwhile
+      unhealthy.failedAgain(h, r.failure(), gen);
     }
     Duration next = healthy || state.equals("unhealthy") ? h.interval()
         : (h.interval().compareTo(STARTUP_CHECK) < 0 ? h.interval() : STARTUP_CHECK);
@@ -651,25 +649,11 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     return this;
   }
 
-  private void armUnhealthyRestart(HealthSpec h) {
-    Duration left = unhealthy.left(h, Instant.now());
-    if (left == null) {
-      timers.cancel(UNHEALTHY_TIMER);
-    } else {
-      timers.startSingleTimer(UNHEALTHY_TIMER, new UnhealthyTooLong(gen), left);
-    }
-  }
-
   /** Unhealthy for restart-after without a passing check: stop and restart it with the exits' back-off. */
   private Behavior<Command> onUnhealthyTooLong(UnhealthyTooLong u) {
     if (u.gen() != gen || phase != Phase.RUNNING || healthy) return this;
-    HealthSpec h = runningSpec.health();
-    Duration left = unhealthy.left(h, Instant.now());
-    if (left == null || !left.isZero()) {
-      armUnhealthyRestart(h); // recovered, set to never, or lengthened since the timer started
-      return this;
-    }
-    String why = unhealthy.restarting(h, startedAt);
+    String why = unhealthy.dueNow(runningSpec.health(), startedAt, gen);
+    if (why == null) return this; // recovered, or restart-after changed: set again as needed
     permit.failed(why); // a replacement under a permit that hangs stops its rollout, like one that exits
     beginStop(AfterStop.BACKOFF, "stopping: " + why);
     return this;
@@ -776,7 +760,6 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   private void clearProcess(ExitStatus status) {
     timers.cancel(HEALTH_TIMER);
     timers.cancel(START_TIMER);
-    timers.cancel(UNHEALTHY_TIMER);
     unhealthy.clear();
     deregisterAll();
     healthy = false;

@@ -1,5 +1,6 @@
 package glow.actors.instance;
 
+import akka.actor.typed.javadsl.TimerScheduler;
 import glow.conf.spec.HealthSpec;
 import glow.conf.spec.Values;
 import java.time.Duration;
@@ -7,48 +8,65 @@ import java.time.Instant;
 
 /**
  * When an unhealthy instance is due for a restart ({@code health.restart-after}), why, and how
- * long its process served before, for the back-off; one per {@link InstanceSupervisor}, used only
- * from its thread.
+ * long its process served before, for the back-off; owns the supervisor's restart timer; one per
+ * {@link InstanceSupervisor}, used only from its thread.
  *
  * <p>The clock starts at the check that made the instance unhealthy ({@code health-falls} failures
  * in a row) and is reset by a passing check or the end of the process. The deadline is computed
- * from the spec at each check, so a commit that changes {@code restart-after} (or sets it to
- * {@code never}) applies to an instance that is unhealthy already.
+ * from the spec at each failed check, so a commit that changes {@code restart-after} (or sets it
+ * to {@code never}) applies to an instance that is unhealthy already.
  */
 final class UnhealthyRestart {
+  private static final Object TIMER = "unhealthy-restart";
+
+  private final TimerScheduler<InstanceSupervisor.Command> timers;
   private Instant since; // null unless the current process is unhealthy
   private String lastFailure;
   private String pendingNote; // why the process being stopped is restarted, for its successor
   private String note; // the same, for the process that runs now
   private Duration served = Duration.ZERO; // of the process being stopped: start to unhealthy
 
-  void becameUnhealthy(Instant now, String failure) {
-    since = now;
-    lastFailure = failure;
+  UnhealthyRestart(TimerScheduler<InstanceSupervisor.Command> timers) {
+    this.timers = timers;
   }
 
-  void failedAgain(String failure) {
-    if (since != null) lastFailure = failure;
+  /** "; restarted once unhealthy for 30s" for an unhealthy instance's detail, or "" for never. */
+  static String plan(HealthSpec health) {
+    return health.restartAfter() == null ? "" : "; restarted once unhealthy for " + Values.format(health.restartAfter());
+  }
+
+  /** The process of generation gen has just become unhealthy with this failure: the clock starts. */
+  void fell(HealthSpec health, String failure, int gen) {
+    since = Instant.now();
+    lastFailure = failure;
+    arm(health, gen);
+  }
+
+  /** Another failed check while unhealthy. */
+  void failedAgain(HealthSpec health, String failure, int gen) {
+    if (since == null) return;
+    lastFailure = failure;
+    arm(health, gen);
   }
 
   /** A passing check, or the process is gone: no restart is due. */
   void clear() {
     since = null;
     lastFailure = null;
-  }
-
-  /** The time left before a restart is due: zero when due now, null when none is (healthy, or never). */
-  Duration left(HealthSpec health, Instant now) {
-    if (since == null || health == null || health.restartAfter() == null) return null;
-    Duration left = health.restartAfter().minus(Duration.between(since, now));
-    return left.isNegative() ? Duration.ZERO : left;
+    timers.cancel(TIMER);
   }
 
   /**
-   * The process (started at startedAt) is restarted now: returns why, for its status detail, and
-   * keeps it for the next process's detail. Only when {@link #left} is zero.
+   * The timer fired for the process of generation gen (started at startedAt): returns why it is
+   * restarted now and keeps that for its successor's detail; null when no restart is due (it
+   * recovered, or restart-after became never or longer: the timer is set again as needed).
    */
-  String restarting(HealthSpec health, Instant startedAt) {
+  String dueNow(HealthSpec health, Instant startedAt, int gen) {
+    Duration left = left(health);
+    if (left == null || !left.isZero()) {
+      arm(health, gen);
+      return null;
+    }
     String why = "unhealthy for " + Values.format(health.restartAfter()) + ": " + lastFailure;
     served = Duration.between(startedAt, since);
     pendingNote = "restarted: " + why;
@@ -67,19 +85,30 @@ final class UnhealthyRestart {
     return s;
   }
 
-  /** A new process starts: it carries the note of a restart for being unhealthy, if that is why. */
-  void started() {
+  /** A new process is being started: it carries the note of a restart for being unhealthy, if that is why. */
+  void starting() {
     note = pendingNote;
     pendingNote = null;
-  }
-
-  /** "; restarted once unhealthy for 30s" for an unhealthy instance's detail, or "" for never. */
-  static String plan(HealthSpec health) {
-    return health.restartAfter() == null ? "" : "; restarted once unhealthy for " + Values.format(health.restartAfter());
   }
 
   /** " (restarted: unhealthy for 30s: …)" for the current process's details, or "". */
   String noteSuffix() {
     return note == null ? "" : " (" + note + ")";
+  }
+
+  /** The time left before a restart is due: zero when due now, null when none is (healthy, or never). */
+  private Duration left(HealthSpec health) {
+    if (since == null || health == null || health.restartAfter() == null) return null;
+    Duration left = health.restartAfter().minus(Duration.between(since, Instant.now()));
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  private void arm(HealthSpec health, int gen) {
+    Duration left = left(health);
+    if (left == null) {
+      timers.cancel(TIMER);
+    } else {
+      timers.startSingleTimer(TIMER, new InstanceSupervisor.UnhealthyTooLong(gen), left);
+    }
   }
 }

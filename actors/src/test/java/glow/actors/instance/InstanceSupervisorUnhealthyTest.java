@@ -178,4 +178,22 @@ class InstanceSupervisorUnhealthyTest {
     assertEquals(1, driver.started().size());
     assertEquals(List.of(), driver.lastStarted().orElseThrow().signals());
   }
+
+  @Test
+  void aCommitThatShortensRestartAfterAppliesToAnInstanceUnhealthyAlready() throws IOException {
+    supervise("10m");
+    awaitState("running");
+    sick.set(true);
+    InstanceStatus unhealthy = awaitState("unhealthy");
+    assertTrue(unhealthy.detail().endsWith("; restarted once unhealthy for 10m"), unhealthy.detail());
+
+    fx.file("apps/hang.yaml", ("image: hang\nversion: 1.0.0\nprovides: {http: %d}\n"
+        + "health: {http: /healthz, interval: 50ms, timeout: 500ms, restart-after: 300ms}\n")
+        .formatted(server.getAddress().getPort())).load();
+    sup.tell(new Ensure()); // same launch: the process runs on with the new health spec
+
+    assertEquals("stopping: unhealthy for 300ms: " + failure(), awaitState("stopping").detail());
+    assertEquals(1, awaitState("starting").restarts());
+    assertEquals(2, driver.started().size());
+  }
 }
