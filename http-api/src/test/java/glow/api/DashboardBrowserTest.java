@@ -45,7 +45,12 @@ class DashboardBrowserTest {
   static void stop() throws Exception {
     if (chrome != null) chrome.close();
     if (n2 != null) {
-      n.cutOff(n2, false); // heal first, so that web2 leaves like any node
+      // heal first and wait until web1 reaches web2 again, so that web2 leaves like any node
+      n.cutOff(n2, false);
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (System.nanoTime() < deadline && !akka.cluster.typed.Cluster.get(n.node.system()).state().getUnreachable().isEmpty()) {
+        TimeUnit.MILLISECONDS.sleep(100); // polling interval: the failure detector sees heartbeats again within ~1 s
+      }
       n2.close();
     }
     if (n != null) n.close();
@@ -102,7 +107,7 @@ class DashboardBrowserTest {
         Duration.ofSeconds(10));
     TestNode.tarGz(n.tmp.resolve("artifacts"), "greeter", "9.9.9", java.util.Map.of("bin/start",
         "#!/bin/sh\necho \"shop 9.9.9: waiting for its database\"\nwhile true; do sleep 1; done\n"));
-    int port = TestNode.freePort();
+    int port = TestNode.freePortPair(); // shop#2 runs with port-offset 1
     String app = "image: greeter\nversion: %s\ncommand: [bin/start]\nprovides: {http: " + port + "}\n"
         + "config: {path: greeter.properties, source: configs/greeter.properties, on-change: reload}\n"
         + "health: {port: http, http: /healthz, interval: 300ms, timeout: 1s}\n";

@@ -198,6 +198,19 @@ final class TestNode implements AutoCloseable {
     }
   }
 
+  /** A port p such that p and p + 1 are free now (for two instances with port-offset 0 and 1). */
+  static int freePortPair() throws IOException {
+    for (int i = 0; i < 50; i++) {
+      int p = freePort();
+      try (ServerSocket next = new ServerSocket(p + 1)) {
+        return p;
+      } catch (IOException taken) {
+        // p + 1 is in use: try another p
+      }
+    }
+    throw new IOException("no two free ports in a row in 50 tries");
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
