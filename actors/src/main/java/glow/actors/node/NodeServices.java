@@ -12,6 +12,8 @@ import glow.actors.instance.InstanceRuntime;
 import glow.actors.instance.InstanceSupervisor;
 import glow.actors.instance.SupervisorTiming;
 import glow.actors.expose.HttpExposes;
+import glow.actors.housekeeping.DataDirSweep;
+import glow.actors.housekeeping.Housekeeping;
 import glow.actors.job.JobRunner;
 import glow.actors.job.JobScheduler;
 import glow.actors.listener.Listeners;
@@ -31,8 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Everything a working Glow node runs on top of {@link GlowNode}'s core: the repo topic, the repo
  * sync singleton, the rollout coordinator singleton, the instance supervisor region, the job runner region and the job scheduler
- * singleton, the proxy listeners (loopback and tcp exposes), the http expose listeners and the
- * node agent; one per
+ * singleton, the proxy listeners (loopback and tcp exposes), the http expose listeners, the data dir
+ * housekeeping and the node agent; one per
  * node, started by {@link #start} inside the guardian. The OS-touching pieces (driver, artifact
  * store, log hub) are made by the caller, who also closes them after the node has stopped.
  */
@@ -54,6 +56,7 @@ public final class NodeServices implements GlowNode.Extras {
   private volatile ActorRef<Listeners.Command> listeners;
   private volatile ActorRef<HttpExposes.Command> httpExposes;
   private volatile InstanceSupervisors<JobRunner.Command> jobRunners;
+  private volatile ActorRef<Housekeeping.Command> housekeeping;
 
   public NodeServices(Parts parts) {
     this(parts, JobScheduler.Settings.defaults());
@@ -89,10 +92,15 @@ public final class NodeServices implements GlowNode.Extras {
         HttpExposes.create(s.name(), node.registry(), parts.listeners(), CERT_CHECK))
         .onFailure(SupervisorStrategy.restart()), "http-exposes");
     httpExposes = http;
+    ActorRef<Housekeeping.Command> cleaner = guardian.spawn(Behaviors.supervise(Housekeeping.create(
+        new DataDirSweep(s.name(), s.dataDir(), parts.artifacts(), s.housekeeping(), current::get)))
+        .onFailure(SupervisorStrategy.restart()), "housekeeping");
+    housekeeping = cleaner;
     NodeAgent.Wiring wiring = new NodeAgent.Wiring(s.name(), current, supervisors, topic, sync,
         snapshot -> {
           proxies.tell(new Listeners.Apply(snapshot));
           http.tell(new HttpExposes.Apply(snapshot));
+          cleaner.tell(new Housekeeping.Sweep()); // marks what the new snapshot uses at once
         },
         node.placement(), s.syncInterval(), Duration.ofSeconds(3));
     agent = guardian.spawn(
@@ -131,6 +139,11 @@ public final class NodeServices implements GlowNode.Extras {
   /** The job runners (keys {@code job:<name>}); ask one only when its node is Up. */
   public InstanceSupervisors<JobRunner.Command> jobRunners() {
     return jobRunners;
+  }
+
+  /** This node's data dir cleaner (ask {@link Housekeeping.SweepAndReport} to run a pass now). */
+  public ActorRef<Housekeeping.Command> housekeeping() {
+    return housekeeping;
   }
 
   /** This node's topic actor of repo updates (subscribe to follow versions). */
