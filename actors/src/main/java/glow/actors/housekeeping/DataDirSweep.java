@@ -28,16 +28,17 @@ import java.util.stream.Stream;
  * blocking dispatcher (never on an actor thread: it walks and deletes trees).
  *
  * <p>Artifact cache rule. A version of an image is <em>in use</em> when an instance or job the
- * snapshot in force places on this node names it. In-use versions are touched (their directory's
+ * snapshot in force places on this node names it, or when an instance supervisor of this node
+ * reported it as the version of its process (an old version still runs until a rollout replaces
+ * it, or when the rollout is stuck). In-use versions are touched (their directory's
  * modification time set to now) on every pass, and {@link ArtifactStore#fetch} touches a version
  * every time a start fetches it. A version is removed only when all of these hold: it is not in use
  * in the snapshot in force (read again just before the removal), it is not among the
  * {@code keep-versions} most recently touched other versions of its image, and it was not touched
  * for {@code artifact-grace}. The last check and the removal happen under the artifact store's
  * lock of that version, so a start that fetches it concurrently either finds it whole (and touched,
- * so it stays) or unpacks it again. The grace also covers a rollout: the old version stays in use
- * by its still running processes after the snapshot moved on, and was last touched at most one
- * pass before the move. Unpack dirs a crash left ({@code .tmp-*}) are removed after the grace too.
+ * so it stays) or unpacks it again. The grace also covers what supervisors do not report: an
+ * instance removed from the repo that is still stopping, a job run of a version the repo left. Unpack dirs a crash left ({@code .tmp-*}) are removed after the grace too.
  *
  * <p>Removed-instance rule. An instance work dir {@code instances/<app>-<n>} and its log files
  * {@code logs/<app>#<n>.log*} are removed when the snapshot in force does not deploy
@@ -104,16 +105,24 @@ public final class DataDirSweep {
     return settings;
   }
 
-  /** Runs one pass; never throws: what it cannot do is in the report's failures. */
-  public Report run() {
+  /**
+   * Runs one pass; never throws: what it cannot do is in the report's failures.
+   *
+   * @param runningHere "image/version" of every process this node's instance supervisors run or
+   *     start, as they just reported it; null when not known (a supervisor did not answer): the
+   *     artifact cache is then left alone this pass
+   */
+  public Report run(Set<String> runningHere) {
     Snapshot s = snapshot.get();
     if (!readFromRepo(s)) return new Report(null, List.of(), List.of());
     List<Removal> removed = new ArrayList<>();
     List<Failure> failures = new ArrayList<>();
-    try {
-      sweepArtifacts(s, removed, failures);
-    } catch (IOException | RuntimeException e) {
-      failures.add(new Failure(artifacts.cacheDir(), e.toString()));
+    if (runningHere != null) {
+      try {
+        sweepArtifacts(s, runningHere, removed, failures);
+      } catch (IOException | RuntimeException e) {
+        failures.add(new Failure(artifacts.cacheDir(), e.toString()));
+      }
     }
     try {
       sweepInstances(s, removed, failures);
@@ -143,10 +152,12 @@ public final class DataDirSweep {
     return !readFromRepo(now) || versionsInUse(now).contains(imageVersion);
   }
 
-  private void sweepArtifacts(Snapshot s, List<Removal> removed, List<Failure> failures) throws IOException {
+  private void sweepArtifacts(Snapshot s, Set<String> runningHere, List<Removal> removed, List<Failure> failures)
+      throws IOException {
     Path cache = artifacts.cacheDir();
     if (!Files.isDirectory(cache)) return;
-    Set<String> inUse = versionsInUse(s);
+    Set<String> inUse = new java.util.HashSet<>(versionsInUse(s));
+    inUse.addAll(runningHere);
     for (String iv : inUse) {
       String[] parts = iv.split("/", 2);
       try {

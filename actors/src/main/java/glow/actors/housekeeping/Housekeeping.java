@@ -11,8 +11,11 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * Runs its node's {@link DataDirSweep} every {@code interval} and after every new snapshot, one
@@ -32,16 +35,25 @@ public final class Housekeeping extends AbstractBehavior<Housekeeping.Command> {
 
   private enum Tick implements Command { INSTANCE }
 
-  private record Done(DataDirSweep.Report report, Throwable error) implements Command {}
+  private record Done(DataDirSweep.Report report, String runningUnknown, Throwable error) implements Command {}
+
+  /** What the supervisors said runs here ("image/version"), or why it is not known. */
+  private record Running(Set<String> versions, String unknownBecause) {}
 
   /** At most this many failures are logged one by one per pass; the rest are counted. */
   private static final int FAILURES_LOGGED = 20;
 
-  public static Behavior<Command> create(DataDirSweep sweep) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new Housekeeping(ctx, t, sweep)));
+  /**
+   * @param runningHere asks this node's instance supervisors which versions their processes run
+   *     ("image/version"); asked before every pass, off the actor thread. A failed answer leaves the
+   *     artifact cache alone for that pass.
+   */
+  public static Behavior<Command> create(DataDirSweep sweep, Supplier<CompletionStage<Set<String>>> runningHere) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new Housekeeping(ctx, t, sweep, runningHere)));
   }
 
   private final DataDirSweep sweep;
+  private final Supplier<CompletionStage<Set<String>>> runningHere;
   private final Executor blocking;
   private boolean running;
   /** A request came while a pass ran: run once more when it ends. */
@@ -49,10 +61,12 @@ public final class Housekeeping extends AbstractBehavior<Housekeeping.Command> {
   private List<ActorRef<DataDirSweep.Report>> waitingForRunning = new ArrayList<>();
   private List<ActorRef<DataDirSweep.Report>> waitingForNext = new ArrayList<>();
 
-  private Housekeeping(ActorContext<Command> ctx, TimerScheduler<Command> timers, DataDirSweep sweep) {
+  private Housekeeping(ActorContext<Command> ctx, TimerScheduler<Command> timers, DataDirSweep sweep,
+      Supplier<CompletionStage<Set<String>>> runningHere) {
     super(ctx);
     ctx.setLoggerName(Housekeeping.class);
     this.sweep = sweep;
+    this.runningHere = runningHere;
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     timers.startTimerWithFixedDelay(Tick.INSTANCE, sweep.settings().interval());
   }
@@ -84,7 +98,16 @@ public final class Housekeeping extends AbstractBehavior<Housekeeping.Command> {
     again = false;
     waitingForRunning = waitingForNext;
     waitingForNext = new ArrayList<>();
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(sweep::run, blocking), Done::new);
+    CompletionStage<Set<String>> asked;
+    try {
+      asked = runningHere.get();
+    } catch (RuntimeException e) {
+      asked = CompletableFuture.failedFuture(e);
+    }
+    CompletionStage<Done> pass = asked
+        .handle((versions, e) -> e == null ? new Running(versions, null) : new Running(null, e.toString()))
+        .thenApplyAsync(r -> new Done(sweep.run(r.versions()), r.unknownBecause(), null), blocking);
+    getContext().pipeToSelf(pass, (done, error) -> error != null ? new Done(null, null, error) : done);
   }
 
   private Behavior<Command> onDone(Done d) {
@@ -93,6 +116,10 @@ public final class Housekeeping extends AbstractBehavior<Housekeeping.Command> {
       // run() catches what it expects; anything else is a bug, but the next pass should still come
       getContext().getLog().error("housekeeping: pass failed", d.error());
     } else {
+      if (d.runningUnknown() != null && !d.report().skipped()) {
+        getContext().getLog().info("housekeeping: artifact cache left alone this pass: cannot tell which versions "
+            + "this node's instances run ({})", d.runningUnknown());
+      }
       log(d.report());
       waitingForRunning.forEach(r -> r.tell(d.report()));
     }

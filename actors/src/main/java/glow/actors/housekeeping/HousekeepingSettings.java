@@ -15,9 +15,8 @@ import java.util.TreeSet;
  * @param keepVersions unpacked versions per image kept besides those the snapshot in force uses on
  *     this node, the most recently used first (for a quick rollback); 0 keeps none
  * @param interval time between two passes (a repo change also starts one)
- * @param artifactGrace a version not used by the snapshot in force is removed only when it was not
- *     fetched nor seen in use for this long; longer than the longest rollout, since an old process
- *     keeps running from its version's directory until it is replaced
+ * @param artifactGrace a version not in use is removed only when it was not fetched nor seen in use
+ *     for this long; longer than the longest job run, which keeps its version's directory until it ends
  * @param removedInstanceRetention the work dir and log files of an instance no longer deployed on
  *     this node are removed once it was last seen deployed, and its logs last written, this long ago
  */

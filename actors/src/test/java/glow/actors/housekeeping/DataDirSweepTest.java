@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +37,7 @@ class DataDirSweepTest {
     for (int v = 1; v <= 4; v++) age(d.cached("web", "" + v), Duration.ofHours(6 - v));
     age(d.cached("api", "1"), Duration.ofHours(3));
 
-    DataDirSweep.Report r = d.sweep(2, HOUR, WEEK).run();
+    DataDirSweep.Report r = d.sweep(2, HOUR, WEEK).run(Set.of());
 
     assertNoFailures(r);
     assertFalse(Files.exists(d.cached("web", "1")));
@@ -69,7 +70,7 @@ class DataDirSweepTest {
     for (String iv : List.of("web/1", "batch/7", "api/2")) age(d.store.cacheDir().resolve(iv), Duration.ofDays(30));
     Instant before = Instant.now();
 
-    DataDirSweep.Report r = d.sweep(0, HOUR, WEEK).run();
+    DataDirSweep.Report r = d.sweep(0, HOUR, WEEK).run(Set.of());
 
     assertNoFailures(r);
     assertTrue(Files.isRegularFile(d.cached("web", "1").resolve("web-1.jar")), "an instance here uses it");
@@ -77,6 +78,40 @@ class DataDirSweepTest {
     assertFalse(Files.exists(d.cached("api", "2")), "only another node uses it");
     // the pass marked the versions in use, so the grace counts from now once the snapshot moves on
     assertFalse(Files.getLastModifiedTime(d.cached("web", "1")).toInstant().isBefore(before.minusSeconds(1)));
+  }
+
+  @Test
+  void keepsAVersionAProcessHereStillRunsAfterTheSnapshotMovedOn() throws Exception {
+    DataDir d = new DataDir(root);
+    d.fetched("web", "1");
+    d.fetched("web", "2");
+    d.fetched("web", "3");
+    // a rollout from 1 to 3 is stuck: web#1 still runs 1, the repo moved on twice
+    d.repo(Map.of("apps/web.yaml", app("web", "3"), "deployments/web-1.yaml", deployment("web", "n1", 1)));
+    age(d.cached("web", "1"), Duration.ofHours(5));
+    age(d.cached("web", "2"), Duration.ofHours(4));
+
+    DataDirSweep.Report r = d.sweep(0, HOUR, WEEK).run(Set.of("web/1"));
+
+    assertNoFailures(r);
+    assertTrue(Files.isRegularFile(d.cached("web", "1").resolve("web-1.jar")), "its process runs from it");
+    assertFalse(Files.exists(d.cached("web", "2")));
+  }
+
+  @Test
+  void leavesTheArtifactCacheAloneWhenWhatRunsHereIsNotKnownButStillSweepsRemovedInstances() throws Exception {
+    DataDir d = new DataDir(root);
+    d.fetched("web", "1");
+    d.repo(Map.of());
+    age(d.cached("web", "1"), Duration.ofHours(5));
+    Path gone = d.instanceDir("web#1");
+    age(gone, Duration.ofDays(8));
+
+    DataDirSweep.Report r = d.sweep(0, HOUR, WEEK).run(null);
+
+    assertNoFailures(r);
+    assertTrue(Files.isDirectory(d.cached("web", "1")));
+    assertFalse(Files.exists(gone));
   }
 
   @Test
@@ -92,7 +127,7 @@ class DataDirSweepTest {
     age(d.cached("web", "3"), Duration.ofHours(2));
     d.store.fetch("web", "3"); // a start (a rollback in flight) fetches 3 again: it is in use from now on
 
-    DataDirSweep.Report r = d.sweep(0, HOUR, WEEK).run();
+    DataDirSweep.Report r = d.sweep(0, HOUR, WEEK).run(Set.of());
 
     assertNoFailures(r);
     assertTrue(Files.isDirectory(d.cached("web", "1")), "touched within the grace");
@@ -106,7 +141,7 @@ class DataDirSweepTest {
     d.fetched("web", "1");
     d.repo(Map.of());
     age(d.cached("web", "1"), Duration.ofHours(2));
-    assertEquals(1, d.sweep(0, HOUR, WEEK).run().removed().size());
+    assertEquals(1, d.sweep(0, HOUR, WEEK).run(Set.of()).removed().size());
     assertFalse(Files.exists(d.cached("web", "1")));
 
     Path again = d.store.fetch("web", "1");
@@ -123,7 +158,7 @@ class DataDirSweepTest {
     int removedSome = 0;
     for (int i = 0; i < 100; i++) {
       if (Files.isDirectory(d.cached("web", "1"))) age(d.cached("web", "1"), Duration.ofHours(2));
-      var pass = java.util.concurrent.CompletableFuture.supplyAsync(sweep::run);
+      var pass = java.util.concurrent.CompletableFuture.supplyAsync(() -> sweep.run(Set.of()));
       Path dir = d.store.fetch("web", "1");
       // the fetch touched the version under its lock: whichever came first, the pass leaves it whole
       DataDirSweep.Report r = pass.get(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -145,7 +180,7 @@ class DataDirSweepTest {
     Path busy = Files.createDirectories(d.store.cacheDir().resolve(".tmp-web-2-busy"));
     Files.write(busy.resolve("download"), new byte[100]);
 
-    DataDirSweep.Report r = d.sweep(2, HOUR, WEEK).run();
+    DataDirSweep.Report r = d.sweep(2, HOUR, WEEK).run(Set.of());
 
     assertNoFailures(r);
     assertFalse(Files.exists(old));
@@ -168,11 +203,11 @@ class DataDirSweepTest {
     Path myAppLog = d.log("my-app#3.log", "x\n");
     Path other = d.log("notes.txt", "not an instance log\n");
     DataDirSweep sweep = d.sweep(2, HOUR, WEEK);
-    assertNoFailures(sweep.run()); // marks the three instances as seen deployed now
+    assertNoFailures(sweep.run(Set.of())); // marks the three instances as seen deployed now
 
     // web#2 and my-app#3 are removed from the repo; their files are fresh
     d.repo(Map.of("apps/web.yaml", app("web", "1"), "deployments/web-1.yaml", deployment("web", "n1", 1)));
-    DataDirSweep.Report kept = sweep.run();
+    DataDirSweep.Report kept = sweep.run(Set.of());
     assertNoFailures(kept);
     assertEquals(List.of(), kept.removed());
     assertTrue(Files.exists(web2Log) && Files.exists(web2) && Files.exists(myAppLog));
@@ -180,7 +215,7 @@ class DataDirSweepTest {
     // eight days later (as the files' times tell): web#2 is gone; my-app#3 logged an hour ago, so it stays
     for (Path p : List.of(web2, web2Log, web2Rotated, myApp, web1, web1Log, other)) age(p, Duration.ofDays(8));
     age(myAppLog, HOUR);
-    DataDirSweep.Report r = sweep.run();
+    DataDirSweep.Report r = sweep.run(Set.of());
 
     assertNoFailures(r);
     assertFalse(Files.exists(web2));
@@ -205,7 +240,7 @@ class DataDirSweepTest {
     Unremovable lock = Unremovable.make(stuck);
     DataDirSweep.Report r;
     try {
-      r = d.sweep(0, HOUR, WEEK).run();
+      r = d.sweep(0, HOUR, WEEK).run(Set.of());
     } finally {
       lock.release();
     }
@@ -217,7 +252,7 @@ class DataDirSweepTest {
     assertEquals(2 * DataDir.JAR_BYTES, r.bytesFreed(), "web-1.jar and web-2.jar, not the stuck file");
 
     // once the file can go, the next pass removes the leftover
-    DataDirSweep.Report next = d.sweep(0, HOUR, WEEK).run();
+    DataDirSweep.Report next = d.sweep(0, HOUR, WEEK).run(Set.of());
     assertNoFailures(next);
     assertEquals(List.of("leftover of an earlier removal"), next.removed().stream().map(DataDirSweep.Removal::what).toList());
     assertEquals(10, next.bytesFreed());
@@ -231,9 +266,9 @@ class DataDirSweepTest {
     Path dir = d.instanceDir("web#1");
     age(dir, Duration.ofDays(30));
 
-    DataDirSweep.Report none = d.sweep(0, HOUR, WEEK).run();
+    DataDirSweep.Report none = d.sweep(0, HOUR, WEEK).run(Set.of());
     d.snapshot.set(Snapshot.empty("none", List.of())); // what an unreadable repo gives a starting node
-    DataDirSweep.Report unreadable = d.sweep(0, HOUR, WEEK).run();
+    DataDirSweep.Report unreadable = d.sweep(0, HOUR, WEEK).run(Set.of());
 
     assertTrue(none.skipped());
     assertTrue(unreadable.skipped());

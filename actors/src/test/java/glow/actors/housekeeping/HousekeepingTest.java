@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,7 +45,7 @@ class HousekeepingTest {
     DataDirSweep sweep = new DataDirSweep("n1", d.data, d.store,
         new HousekeepingSettings(0, Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofDays(7)), d.snapshot::get);
 
-    testKit.spawn(Housekeeping.create(sweep));
+    testKit.spawn(Housekeeping.create(sweep, () -> CompletableFuture.completedFuture(Set.of("web/2"))));
 
     TestProbe<Void> waiter = testKit.createTestProbe();
     waiter.awaitAssert(Duration.ofSeconds(10), () -> {
@@ -60,7 +63,7 @@ class HousekeepingTest {
     d.repo(Map.of());
     age(d.cached("web", "1"), Duration.ofHours(2));
     ActorRef<Housekeeping.Command> housekeeping = testKit.spawn(Housekeeping.create(d.sweep(0, Duration.ofHours(1),
-        Duration.ofDays(7))));
+        Duration.ofDays(7)), () -> CompletableFuture.completedFuture(Set.of())));
     TestProbe<DataDirSweep.Report> probe = testKit.createTestProbe();
 
     Unremovable lock = Unremovable.make(stuck);
@@ -81,5 +84,25 @@ class HousekeepingTest {
     try (var left = Files.list(d.store.cacheDir())) {
       assertEquals(List.of("web"), left.map(p -> p.getFileName().toString()).toList(), "the leftover is gone");
     }
+  }
+
+  @Test
+  void leavesTheArtifactCacheAloneWhenTheSupervisorsCannotSayWhatRuns() throws Exception {
+    DataDir d = new DataDir(root);
+    d.fetched("web", "1");
+    d.repo(Map.of());
+    age(d.cached("web", "1"), Duration.ofHours(2));
+    Path gone = d.instanceDir("api#1");
+    age(gone, Duration.ofDays(8));
+    ActorRef<Housekeeping.Command> housekeeping = testKit.spawn(Housekeeping.create(d.sweep(0, Duration.ofHours(1),
+        Duration.ofDays(7)), () -> CompletableFuture.failedFuture(new TimeoutException("no answer from api#1"))));
+    TestProbe<DataDirSweep.Report> probe = testKit.createTestProbe();
+
+    housekeeping.tell(new Housekeeping.SweepAndReport(probe.ref()));
+    DataDirSweep.Report r = probe.receiveMessage(Duration.ofSeconds(10));
+
+    assertTrue(Files.isDirectory(d.cached("web", "1")), "it might still run");
+    assertFalse(Files.exists(gone), "removed instances are still swept");
+    assertEquals(List.of("work dir of removed instance api#1"), r.removed().stream().map(DataDirSweep.Removal::what).toList());
   }
 }
