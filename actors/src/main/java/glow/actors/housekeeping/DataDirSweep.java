@@ -240,9 +240,13 @@ public final class DataDirSweep {
     Instant cutoff = now.minus(settings.removedInstanceRetention());
     for (var e : files.entrySet()) {
       Instant last = Instant.MIN;
-      for (Path p : e.getValue()) {
-        Instant t = Files.getLastModifiedTime(p).toInstant();
-        if (t.isAfter(last)) last = t;
+      try {
+        for (Path p : e.getValue()) {
+          Instant t = Files.getLastModifiedTime(p).toInstant();
+          if (t.isAfter(last)) last = t;
+        }
+      } catch (IOException gone) {
+        continue; // removed or rotated meanwhile: the next pass sees it as it is then
       }
       if (!last.isBefore(cutoff) || deployedNow(e.getKey())) continue;
       for (Path p : e.getValue()) {
