@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import glow.actors.housekeeping.HousekeepingSettings;
 import glow.actors.instance.SupervisorTiming;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
  * HOCON config: {@code reference.conf} < the {@code --config} file < command-line overrides.
  *
  * @param supervisor the timings of this node's instance supervisors ({@code glow.node.supervisor})
+ * @param housekeeping what the node removes from its data dir, and when ({@code glow.node.housekeeping})
  * @param clusterTls key and trust store of the cluster transport; empty = plain TCP
  * @param bootstrap how to find the other nodes by Akka Management cluster bootstrap; empty = by
  *     {@code seeds} (or alone)
@@ -44,6 +46,7 @@ public record NodeSettings(
     Optional<String> runAsUser,
     boolean exitJvmOnShutdown,
     SupervisorTiming supervisor,
+    HousekeepingSettings housekeeping,
     Optional<ClusterTls> clusterTls,
     Optional<BootstrapSettings> bootstrap,
     Config config) {
@@ -59,7 +62,7 @@ public record NodeSettings(
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Set<String> KEYS = Set.of("name", "host", "cluster-port", "seeds", "repo",
       "branch", "sync-interval", "artifacts", "data-dir", "api", "run-as-user", "exit-jvm-on-shutdown",
-      "supervisor", "cluster-tls", "bootstrap");
+      "supervisor", "housekeeping", "cluster-tls", "bootstrap");
   private static final String SUPERVISOR = "supervisor.";
   private static final Set<String> SUPERVISOR_KEYS = Set.of("backoff-min", "backoff-max", "stable-after",
       "failed-retry", "health-falls", "drain", "stop-grace", "start-timeout", "rollout-settle", "rollout-renew",
@@ -163,12 +166,13 @@ public record NodeSettings(
     Optional<String> runAsUser = r.optionalString("run-as-user");
     Boolean exitJvm = r.bool("exit-jvm-on-shutdown");
     SupervisorTiming supervisor = supervisor(c, r);
+    HousekeepingSettings housekeeping = HousekeepingSettings.read(c, problems);
     Optional<BootstrapSettings> bootstrap = BootstrapSettings.read(c, seeds, host, api, problems);
     // last: it opens files, and names the host its certificate must carry
     Optional<ClusterTls> clusterTls = ClusterTls.read(c, host, problems);
     if (!problems.isEmpty()) throw new Invalid(problems);
     return new NodeSettings(name, host, clusterPort, List.copyOf(seeds), repo, branch, syncInterval,
-        artifacts, Path.of(dataDir), api, runAsUser, exitJvm, supervisor, clusterTls, bootstrap, c);
+        artifacts, Path.of(dataDir), api, runAsUser, exitJvm, supervisor, housekeeping, clusterTls, bootstrap, c);
   }
 
   /** Reads glow.node.supervisor; null (with the problems added) when any key is unusable. */
