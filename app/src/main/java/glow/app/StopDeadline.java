@@ -82,15 +82,13 @@ final class StopDeadline {
   /** Starts the clock, if not yet started: the command has begun to stop. */
   void arm() {
     if (!armed.compareAndSet(false, true)) return;
-    long start = System.nanoTime();
     Thread watchdog = new Thread(() -> {
       try {
         if (disarmed.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) return;
       } catch (InterruptedException e) {
         return; // only the JVM ending interrupts it
       }
-      haltNow("still stopping " + Duration.ofNanos(System.nanoTime() - start).toSeconds()
-          + " s after the stop began (stop timeout " + timeout.toSeconds() + " s)", EXIT_DEADLINE);
+      haltNow("still stopping after the stop timeout (" + human(timeout) + ")", EXIT_DEADLINE);
     }, "glow-stop-deadline");
     watchdog.setDaemon(true); // never the reason the JVM stays up
     watchdog.start();
@@ -116,6 +114,13 @@ final class StopDeadline {
       err.flush();
       halt.accept(code);
     }
+  }
+
+  /** "8 s", "2 min 50 s", "300 ms". */
+  static String human(Duration d) {
+    if (d.toMillis() % 1000 != 0) return d.toMillis() + " ms";
+    long s = d.toSeconds();
+    return s >= 60 ? s / 60 + " min" + (s % 60 == 0 ? "" : " " + s % 60 + " s") : s + " s";
   }
 
   /** One line per thread (name, state, daemon), then its top frames; for the operator's bug report. */
