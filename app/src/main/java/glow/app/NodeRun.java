@@ -33,7 +33,9 @@ import picocli.CommandLine;
  * <p>Order matters for "no child left": the process driver reaps what a killed predecessor left
  * before anything starts; on stop the node leaves the cluster, sharding hands off every supervisor
  * (each stops its process group: TERM, grace, KILL), the actor system terminates, and only then is
- * the driver closed, which kills anything still recorded (there should be nothing).
+ * the driver closed, which kills anything still recorded (there should be nothing). A real run
+ * (signals on) bounds all of it with a {@link StopDeadline} of {@code glow.node.stop-timeout}, whose
+ * last rite is KILLing every instance group before it halts the JVM.
  */
 final class NodeRun {
   /** Called once the node is started (not yet Up), to print or watch what it does. */

@@ -46,8 +46,8 @@ class StopTimeMeasurement {
         n2 = GlowNode.start(TestNodes.settings("n2", TestNodes.address(n1), o2));
         n2.whenUp().toCompletableFuture().get(20, TimeUnit.SECONDS);
         if (tls && BAD_HANDSHAKES) {
-          failHandshakes(TestNodes.address(n1).port().get(), stores);
-          failHandshakes(TestNodes.address(n2).port().get(), stores);
+          failHandshakes((Integer) TestNodes.address(n1).port().get(), stores);
+          failHandshakes((Integer) TestNodes.address(n2).port().get(), stores);
         }
         Map<String, Long> phases = followPhases(n2);
         AtomicBoolean busy = new AtomicBoolean(true);
