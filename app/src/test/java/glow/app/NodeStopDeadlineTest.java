@@ -24,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NodeStopDeadlineTest {
   @TempDir Path tmp;
+  /** Every instance process seen, killed after each test whatever its outcome. */
+  final List<ProcessHandle> instanceProcesses = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @Test
   @Timeout(90)
@@ -36,6 +38,7 @@ class NodeStopDeadlineTest {
       assertTrue(node.waitFor(30, TimeUnit.SECONDS), "still running 30 s after SIGTERM:\n" + output());
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertEquals(StopDeadline.EXIT_DEADLINE, node.exitValue(), output());
+      System.out.println("glow node with an 8 s stop timeout: exit 124 " + took.toMillis() + " ms after SIGTERM");
       // the deadline, not the 10-minute grace; a few seconds on top for the thread dump and the kill
       assertTrue(took.compareTo(Duration.ofSeconds(8)) >= 0 && took.compareTo(Duration.ofSeconds(14)) < 0,
           "stopped after " + took + ":\n" + output());
@@ -47,6 +50,7 @@ class NodeStopDeadlineTest {
       assertGone(sleepers);
     } finally {
       node.destroyForcibly();
+      instanceProcesses.forEach(ProcessHandle::destroyForcibly); // when the test failed, not left behind
     }
   }
 
@@ -63,12 +67,14 @@ class NodeStopDeadlineTest {
       assertTrue(node.waitFor(10, TimeUnit.SECONDS), "still running 10 s after the second SIGTERM:\n" + output());
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertEquals(128 + 15, node.exitValue(), output());
+      System.out.println("glow node, second SIGTERM: exit 143 " + took.toMillis() + " ms after it");
       assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "took " + took);
       assertTrue(output().contains("glow node: a second SIGTERM arrived while stopping; it was waiting for: "
           + "coordinated-shutdown phase cluster-sharding-shutdown-region"), output());
       assertGone(sleepers);
     } finally {
       node.destroyForcibly();
+      instanceProcesses.forEach(ProcessHandle::destroyForcibly); // when the test failed, not left behind
     }
   }
 
@@ -106,6 +112,7 @@ class NodeStopDeadlineTest {
       sleepers = node.descendants()
           .filter(p -> p.info().command().map(c -> c.endsWith(File.separator + "sleep")).orElse(false)).toList();
     }
+    instanceProcesses.addAll(sleepers);
     return sleepers;
   }
 

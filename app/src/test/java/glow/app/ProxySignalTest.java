@@ -62,6 +62,8 @@ class ProxySignalTest {
           assertTrue(proxy.waitFor(15, TimeUnit.SECONDS), "run " + run + " still running 15 s after SIGTERM:\n" + Files.readString(log));
           Duration took = Duration.ofNanos(System.nanoTime() - start);
           assertEquals(0, proxy.exitValue(), Files.readString(log));
+          System.out.println("glow proxy run " + run + (withOpenConnection ? " (open connection)" : "") + ": exit 0 "
+              + took.toMillis() + " ms after SIGTERM");
           // 1 s drain grace for an open connection, then the actor system and Kamon stop
           assertTrue(took.compareTo(Duration.ofSeconds(withOpenConnection ? 6 : 5)) < 0, "run " + run + " took " + took);
           if (client != null) client.close();
