@@ -160,6 +160,7 @@ final class NodeRun {
         err.println("glow " + command + ": " + e.getMessage());
         err.flush();
         stopRequested.set(true); // a deliberate stop, not a removal from the cluster
+        if (deadline != null) deadline.arm();
         node.stop().toCompletableFuture().get(120, TimeUnit.SECONDS);
         return CommandLine.ExitCode.USAGE;
       }
