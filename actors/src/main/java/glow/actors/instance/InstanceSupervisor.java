@@ -66,7 +66,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <h2>States</h2>
  * {@code fetching} (artifact, config, process start in flight) → {@code starting} (process up,
  * not yet healthy) → {@code running} (healthy, endpoints registered) ⇄ {@code unhealthy}
- * (deregistered after {@code healthFalls} failed checks in a row); an exit → {@code backoff} →
+ * (deregistered after {@code healthFalls} failed checks in a row; unhealthy for {@code
+ * health.restart-after} without a passing check → {@code stopping} → {@code backoff}, see {@link
+ * UnhealthyRestart}); an exit → {@code backoff} →
  * {@code fetching} again; a bad artifact, an unknown variable or a failed start → {@code failed}
  * (retried on an Ensure after {@code failedRetry}, at once when the spec changed); {@code
  * stopping} (deregistered, draining, TERM, grace, KILL) → {@code stopped} and the actor ends, or
@@ -152,6 +154,9 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   record PermitSettled(int gen) implements Command {}
 
+  // --- the unhealthy restart's timer (UnhealthyRestart)
+  record UnhealthyTooLong(int gen) implements Command {}
+
   private record PermitConfirmed(int gen, String error) implements Command {}
 
   /** What to do once the process is gone. */
@@ -204,6 +209,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private boolean healthy;
   private int healthFails;
+  private final UnhealthyRestart unhealthy;
   private final List<ServiceRegistry.Register> registered = new ArrayList<>();
 
   private int restarts;
@@ -234,6 +240,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     this.output = new InstanceOutput(runtime.dataDir().resolve("logs"), runtime.node(), app, key, runtime.logs(),
         LogRetention.of(ctx.getSystem().settings().config()));
     this.permit = new RolloutPermit(ctx, timers, runtime, app, key);
+    this.unhealthy = new UnhealthyRestart(timers);
   }
 
   @Override
@@ -259,6 +266,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
         .onMessage(HealthResult.class, this::onHealthResult)
         .onMessage(ConfigWritten.class, this::onConfigWritten)
         .onMessage(StartTimedOut.class, this::onStartTimedOut)
+        .onMessage(UnhealthyTooLong.class, this::onUnhealthyTooLong)
         .onMessage(PermitAnswer.class, this::onPermitAnswer)
         .onMessage(PermitTick.class, t -> {
           permit.tick();
@@ -435,6 +443,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private void start(InstanceSpec want) {
     permit.starting(want);
+    unhealthy.starting();
     gen++;
     attempted = want;
     desired = want;
@@ -523,7 +532,8 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
       setState("running", "started, pid " + process.pid() + " (no health check)");
       becomeHealthy();
     } else {
-      setState("starting", "started, pid " + process.pid() + ", waiting for the first healthy check");
+      setState("starting", "started, pid " + process.pid() + ", waiting for the first healthy check"
+          + unhealthy.noteSuffix());
       timers.startSingleTimer(HEALTH_TIMER, new HealthTick(g), Duration.ZERO);
       timers.startSingleTimer(START_TIMER, new StartTimedOut(g), runtime.timing().startTimeout());
     }
@@ -611,27 +621,41 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     if (h == null) return this;
     if (r.failure() == null) {
       healthFails = 0;
+      unhealthy.clear();
       if (!healthy) {
         timers.cancel(START_TIMER);
         becomeHealthy();
-        setState("running", "healthy, pid " + process.pid());
+        setState("running", "healthy, pid " + process.pid() + unhealthy.noteSuffix());
       }
     } else if (healthy) {
       healthFails++;
       if (healthFails >= runtime.timing().healthFalls()) {
         deregisterAll();
         healthy = false;
-        setState("unhealthy", r.failure() + " (" + healthFails + " checks in a row); endpoints deregistered");
+        setState("unhealthy", r.failure() + " (" + healthFails + " checks in a row); endpoints deregistered"
+            + UnhealthyRestart.plan(h));
+        unhealthy.fell(h, r.failure(), gen);
       }
     } else if (state.equals("starting")) {
       detail = "pid " + process.pid() + ", not healthy yet: " + r.failure();
     } else {
-      detail = r.failure();
+      detail = r.failure() + "; endpoints deregistered" + UnhealthyRestart.plan(h); // stable: published on change
+      unhealthy.failedAgain(h, r.failure(), gen);
     }
     Duration next = healthy || state.equals("unhealthy") ? h.interval()
         : (h.interval().compareTo(STARTUP_CHECK) < 0 ? h.interval() : STARTUP_CHECK);
     timers.startSingleTimer(HEALTH_TIMER, new HealthTick(gen), next);
     publish();
+    return this;
+  }
+
+  /** Unhealthy for restart-after without a passing check: stop and restart it with the exits' back-off. */
+  private Behavior<Command> onUnhealthyTooLong(UnhealthyTooLong u) {
+    if (u.gen() != gen || phase != Phase.RUNNING || healthy) return this;
+    String why = unhealthy.dueNow(runningSpec.health(), startedAt, gen);
+    if (why == null) return this; // recovered, or restart-after changed: set again as needed
+    permit.failed(why); // a replacement under a permit that hangs stops its rollout, like one that exits
+    beginStop(AfterStop.BACKOFF, "stopping: " + why);
     return this;
   }
 
@@ -722,7 +746,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     clearProcess(d.status());
     phase = Phase.IDLE;
     if (afterStop == AfterStop.BACKOFF) {
-      backoff(detail.replaceFirst("^stopping: ", ""), Duration.ZERO);
+      backoff(detail.replaceFirst("^stopping: ", ""), unhealthy.takeServed());
       return this;
     }
     if (afterStop == AfterStop.TERMINATE) {
@@ -736,6 +760,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   private void clearProcess(ExitStatus status) {
     timers.cancel(HEALTH_TIMER);
     timers.cancel(START_TIMER);
+    unhealthy.clear();
     deregisterAll();
     healthy = false;
     lastExit = status;

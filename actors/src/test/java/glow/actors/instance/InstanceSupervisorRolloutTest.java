@@ -84,14 +84,22 @@ class InstanceSupervisorRolloutTest {
   }
 
   void app(String version) throws IOException {
+    app(version, "{interval: 100ms}");
+  }
+
+  void app(String version, String health) throws IOException {
     fx.artifact("web", version, true, true);
     fx.file("apps/web.yaml", "image: web\nversion: " + version + "\nprovides: {http: " + listener.getLocalPort()
-        + "}\nhealth: {interval: 100ms}\n").deploy("web", 1).load();
+        + "}\nhealth: " + health + "\n").deploy("web", 1).load();
   }
 
   /** web#1 running 1.0.0, healthy and registered (its first start needs no permit). */
   ActorRef<Command> runningWeb() throws IOException {
-    app("1.0.0");
+    return runningWeb("{interval: 100ms}");
+  }
+
+  ActorRef<Command> runningWeb(String health) throws IOException {
+    app("1.0.0", health);
     ActorRef<Command> sup = testKit.spawn(InstanceSupervisor.create("n1/web#1",
         fx.runtime(driver, registry.ref(), SupervisorTiming.fast(), coordinator.ref())));
     supervisors.add(sup);
@@ -256,5 +264,34 @@ class InstanceSupervisorRolloutTest {
     // a grant arriving late is handed back at once
     ask.replyTo().tell(new Answer("web#1", ask.target(), Verdict.GRANTED, null));
     assertEquals(new Rollouts.Release("web", "web#1"), coordinator.receiveMessage(WAIT));
+  }
+
+  @Test
+  void anInstanceRestartedForBeingUnhealthyAsksNoPermit() throws IOException {
+    runningWeb("{interval: 50ms, restart-after: 300ms}");
+    InMemoryProcess old = driver.lastStarted().orElseThrow();
+
+    listener.close(); // hangs: it was serving, but is not any more once unhealthy
+    awaitDetail(s -> s.state().equals("stopping") && s.detail().startsWith("stopping: unhealthy for 300ms: "));
+    InstanceStatus again = awaitDetail(s -> s.state().equals("starting"));
+    assertEquals(1, again.restarts());
+    assertFalse(old.isRunning());
+    coordinator.expectNoMessage(Duration.ofMillis(200)); // neither asked nor released
+  }
+
+  @Test
+  void anInstanceWaitingForAPermitThatHangsIsRestartedOnTheNewVersionAndStopsAsking() throws IOException {
+    ActorRef<Command> sup = runningWeb("{interval: 50ms, restart-after: 300ms}");
+    app("1.1.0", "{interval: 50ms, restart-after: 300ms}");
+    sup.tell(new Ensure());
+    Request ask = request(false);
+    ask.replyTo().tell(new Answer("web#1", ask.target(), Verdict.WAIT, "web#2 on n2 is being replaced"));
+
+    listener.close(); // no Ensure comes meanwhile: the restart itself has to give up the asking
+    InstanceStatus again = awaitDetail(s -> s.state().equals("starting"));
+    assertEquals("1.1.0", again.version(), "not serving: it comes back on the new version without a permit");
+    assertEquals(1, again.restarts());
+    drain(coordinator); // asks sent before the restart
+    coordinator.expectNoMessage(Duration.ofMillis(300)); // no more asking, nothing to release
   }
 }

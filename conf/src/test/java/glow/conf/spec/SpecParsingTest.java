@@ -69,6 +69,27 @@ class SpecParsingTest {
   }
 
   @Test
+  void restartAfterDefaultsTo30sAndTakesADurationOrNever() {
+    assertEquals(Duration.ofSeconds(30), app("image: web\nversion: 1\nprovides: {http: 80}\n").health().restartAfter());
+    assertEquals(Duration.ofSeconds(30), app("image: web\nversion: 1\nprovides: {http: 80}\nhealth: {http: /healthz}\n")
+        .health().restartAfter());
+    assertEquals(Duration.ofMinutes(5), app("image: web\nversion: 1\nprovides: {http: 80}\nhealth: {restart-after: 5m}\n")
+        .health().restartAfter());
+    assertNull(app("image: web\nversion: 1\nprovides: {http: 80}\nhealth: {restart-after: never}\n").health().restartAfter());
+  }
+
+  @Test
+  void restartAfterZeroOrAWordIsAnErrorThatSaysWhatIsAllowed() {
+    ParsedFile p = FileParser.parse("apps/web.yaml", "image: web\nversion: 1\nprovides: {http: 80}\n"
+        + "health: {restart-after: 0s}\n");
+    assertEquals(List.of("apps/web.yaml:4:25: health.restart-after: expected a positive duration like 30s or 5m, or never,"
+        + " found \"0s\""), p.problems().stream().map(Problem::toString).toList());
+    p = FileParser.parse("apps/web.yaml", "image: web\nversion: 1\nprovides: {http: 80}\nhealth:\n  restart-after: no\n");
+    assertEquals(List.of("apps/web.yaml:5:18: health.restart-after: expected a positive duration like 30s or 5m, or never,"
+        + " found \"no\""), p.problems().stream().map(Problem::toString).toList());
+  }
+
+  @Test
   void jobDefaultsAndCron() {
     ParsedFile p = FileParser.parse("jobs/report.yaml", "app: web\nnode: n1\nschedule: '30 2 * * 1-5'\n");
     JobSpec j = (JobSpec) p.spec();
