@@ -74,7 +74,7 @@ class NodeSettingsTest {
     String f = conf.getFileName().toString();
     assertEquals(List.of(
         f + ": 4: glow.node.nmae: unknown setting (known: api, artifacts, bootstrap, branch, cluster-port, cluster-tls, data-dir, "
-            + "exit-jvm-on-shutdown, host, housekeeping, name, repo, run-as-user, seeds, supervisor, sync-interval)",
+            + "exit-jvm-on-shutdown, host, housekeeping, name, repo, run-as-user, seeds, stop-timeout, supervisor, sync-interval)",
         f + ": 2: glow.node.name: \"N 2\" is not a node name (lower-case letters, digits and '-', e.g. n2)",
         "command line --cluster-port: glow.node.cluster-port: 70000 is not a port (use 0-65535)",
         f + ": 3: glow.node.seeds: seeds[0] \"10.0.0.1\" is not host:port (port 1-65535)"),
@@ -166,6 +166,28 @@ class NodeSettingsTest {
     assertEquals(List.of("command line --glow.node.supervisor.rollout-lease: glow.node.supervisor.rollout-lease: PT2S"
         + " must be more than twice rollout-renew PT1S (a permit must survive one lost renewal), e.g. 5s with renew 1s"),
         e.problems());
+  }
+
+  @Test
+  void stopTimeoutAutoIsEveryShutdownPhaseTimingOutPlusTheWorkAfterIt() {
+    NodeSettings s = NodeSettings.load(Optional.empty(), Map.of());
+    // Akka 2.8.5's 12 phases at Glow's 10 s, the shard hand-off at 30 s, actor-system-terminate at 10 s
+    assertEquals(Duration.ofSeconds(140), NodeSettings.worstCaseShutdown(s.config()));
+    assertEquals(Duration.ofSeconds(170), s.stopTimeout());
+    // raising a phase raises the auto deadline with it
+    NodeSettings longHandOff = NodeSettings.load(Optional.empty(),
+        Map.of("akka.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout", "90s"));
+    assertEquals(Duration.ofSeconds(230), longHandOff.stopTimeout());
+    assertEquals(Duration.ofSeconds(5), NodeSettings.load(Optional.empty(), Map.of("stop-timeout", "5s")).stopTimeout());
+  }
+
+  @Test
+  void aStopTimeoutThatIsNeitherAutoNorPositiveIsRejected() {
+    var e = assertThrows(NodeSettings.Invalid.class, () -> NodeSettings.load(Optional.empty(), Map.of("stop-timeout", "0s")));
+    assertEquals(List.of("command line --stop-timeout: glow.node.stop-timeout: PT0S must be positive (e.g. 10s)"), e.problems());
+    var never = assertThrows(NodeSettings.Invalid.class,
+        () -> NodeSettings.load(Optional.empty(), Map.of("stop-timeout", "never")));
+    assertTrue(never.getMessage().contains("glow.node.stop-timeout"), never.getMessage());
   }
 
   @Test
