@@ -18,7 +18,9 @@ import picocli.CommandLine.Mixin;
         "Run a Glow node in the foreground: join the cluster, follow the config repository and run the instances "
             + "it places on this node, with their loopback proxies.",
         "Settings: reference.conf < --config FILE < -D KEY=VALUE < flags. Ctrl-C or SIGTERM leaves the cluster, stops "
-            + "every instance (no child process is left) and exits 0. Bad settings: every problem is printed, exit 2."})
+            + "every instance (no child process is left) and exits 0. Bad settings: every problem is printed, exit 2.",
+        "A stop still running after glow.node.stop-timeout (auto: 170 s by default) says what it waits for, kills the "
+            + "instances and exits 124; a second Ctrl-C or SIGTERM does that at once (exit 130 or 143)."})
 public final class NodeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -33,7 +33,9 @@ import picocli.CommandLine;
  * <p>Order matters for "no child left": the process driver reaps what a killed predecessor left
  * before anything starts; on stop the node leaves the cluster, sharding hands off every supervisor
  * (each stops its process group: TERM, grace, KILL), the actor system terminates, and only then is
- * the driver closed, which kills anything still recorded (there should be nothing).
+ * the driver closed, which kills anything still recorded (there should be nothing). A real run
+ * (signals on) bounds all of it with a {@link StopDeadline} of {@code glow.node.stop-timeout}, whose
+ * last rite is KILLing every instance group before it halts the JVM.
  */
 final class NodeRun {
   /** Called once the node is started (not yet Up), to print or watch what it does. */
@@ -119,6 +121,13 @@ final class NodeRun {
       err.flush();
       return CommandLine.ExitCode.USAGE;
     }
+    StopProgress progress = new StopProgress();
+    // only a real run (signals on) may halt its JVM; in-process tests stop without a watchdog
+    StopDeadline deadline = !signals ? null : StopDeadline.halting("glow " + command, settings.stopTimeout(), err,
+        progress::describe, () -> {
+          List<Long> killed = driver.killAllNow(java.time.Duration.ofSeconds(3));
+          err.println("glow " + command + ": killed instance process groups " + killed);
+        });
     NodeServices services = new NodeServices(new NodeServices.Parts(driver, artifacts, logs,
         settings.supervisor(), ListenersSettings.defaults(), nodeEnv()));
     Kamon.initWithoutAttaching(kamonConfig(settings.config()));
@@ -132,7 +141,8 @@ final class NodeRun {
         err.flush();
         return CommandLine.ExitCode.SOFTWARE;
       }
-      if (signals) installSignalHandlers();
+      progress.followPhases(node.system());
+      if (deadline != null) installSignalHandlers(deadline);
       out.println("glow: node " + settings.name() + " starting at " + node.cluster().selfMember().address()
           + (settings.bootstrap().isPresent()
               ? ", joining by bootstrap (" + settings.bootstrap().get().discoveryMethod() + " discovery of "
@@ -150,6 +160,7 @@ final class NodeRun {
         err.println("glow " + command + ": " + e.getMessage());
         err.flush();
         stopRequested.set(true); // a deliberate stop, not a removal from the cluster
+        if (deadline != null) deadline.arm();
         node.stop().toCompletableFuture().get(120, TimeUnit.SECONDS);
         return CommandLine.ExitCode.USAGE;
       }
@@ -160,22 +171,37 @@ final class NodeRun {
       // whichever comes first: a stop request, or the system terminating by itself (downed, left)
       running.system().getWhenTerminated().thenRun(stop::countDown);
       stop.await();
+      if (deadline != null) deadline.arm(); // also when the cluster removed us: a stop is a stop
       if (stopRequested.get()) {
         out.println("glow: leaving the cluster and stopping every instance...");
         out.flush();
       }
-      running.stop().toCompletableFuture().get(120, TimeUnit.SECONDS);
-      running.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      // the coordinated shutdown bounds each phase; the deadline (a real run) bounds the whole
+      long bound = settings.stopTimeout().toMillis();
+      running.stop().toCompletableFuture().get(bound, TimeUnit.MILLISECONDS);
+      running.system().getWhenTerminated().toCompletableFuture().get(bound, TimeUnit.MILLISECONDS);
       return stopRequested.get() ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
     } finally {
+      // each step on its own: one that fails or times out must not skip killing the processes
       if (node != null && !node.system().whenTerminated().isCompleted()) {
-        node.system().terminate();
-        node.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        progress.at("the actor system to terminate");
+        GlowNode n = node;
+        attempt(err, command, "terminating the actor system", () -> {
+          n.system().terminate();
+          n.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        });
       }
-      driver.close(); // kills whatever a supervisor did not stop (normally nothing)
-      sinks.close(); // a short grace to forward the last lines
-      logs.close();
-      scala.jdk.javaapi.FutureConverters.asJava(Kamon.stop()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      progress.at("the process driver to stop what is left");
+      attempt(err, command, "stopping the instance processes", driver::close); // normally nothing is left
+      progress.at("the log sinks to forward the last lines");
+      attempt(err, command, "closing the log sinks", () -> {
+        sinks.close(); // a short grace to forward the last lines
+        logs.close();
+      });
+      progress.at("Kamon to stop");
+      attempt(err, command, "stopping Kamon", () ->
+          scala.jdk.javaapi.FutureConverters.asJava(Kamon.stop()).toCompletableFuture().get(10, TimeUnit.SECONDS));
+      progress.at("the JVM to exit");
       if (!stopRequested.get() && node != null) {
         err.println("glow " + command + ": node " + settings.name() + " was removed from the cluster; stopped");
         err.flush();
@@ -183,6 +209,24 @@ final class NodeRun {
       out.println("glow: node " + settings.name() + " stopped");
       out.flush();
     }
+  }
+
+  /** A step of the final clean-up that may fail. */
+  interface Step {
+    void run() throws Exception;
+  }
+
+  /** Runs one clean-up step; a failure is printed and the next steps still run. */
+  static void attempt(PrintWriter err, String command, String what, Step step) {
+    try {
+      step.run();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("glow " + command + ": interrupted while " + what);
+    } catch (Exception e) {
+      err.println("glow " + command + ": " + what + " failed: " + e);
+    }
+    err.flush();
   }
 
   private static String rootMessage(Throwable e) {
@@ -215,10 +259,14 @@ final class NodeRun {
   }
 
   @SuppressWarnings("sunapi")
-  private void installSignalHandlers() {
-    // sun.misc.Signal rather than a shutdown hook: the node leaves gracefully and the JVM exits 0, not 143
+  private void installSignalHandlers(StopDeadline deadline) {
+    // sun.misc.Signal rather than a shutdown hook: the node leaves gracefully and the JVM exits 0,
+    // not 143; the first signal also starts the stop deadline, a second one halts at once
     for (String name : new String[] {"INT", "TERM"}) {
-      sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> requestStop());
+      sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+        deadline.signalled("SIG" + sig.getName(), sig.getNumber());
+        requestStop();
+      });
     }
   }
 }

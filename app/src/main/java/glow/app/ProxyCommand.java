@@ -112,9 +112,13 @@ public final class ProxyCommand implements java.util.concurrent.Callable<Integer
       fallbackUpstream.setEndpoints(fallback);
     }
 
-    if (installSignalHandlers) installSignalHandlers();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Duration grace = listenerSettings.drainGrace();
+    StopProgress progress = new StopProgress();
+    if (installSignalHandlers) {
+      installSignalHandlers(StopDeadline.halting("glow proxy", grace.plus(AFTER_DRAIN), err, progress::describe, () -> {}));
+    }
     if (metricsAt != null) Kamon.initWithoutAttaching(kamonConfig(metricsAt));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "glow-proxy", systemConfig());
     try {
@@ -134,17 +138,33 @@ public final class ProxyCommand implements java.util.concurrent.Callable<Integer
           + (metricsAt == null ? "" : ", metrics http://" + metricsAt + "/metrics"));
       out.flush();
       stop.await();
-      Duration grace = listenerSettings.drainGrace();
-      binding.drain(grace).toCompletableFuture().get(grace.toMillis() + 5000, TimeUnit.MILLISECONDS);
+      progress.at("open connections to finish (drain grace " + grace.toSeconds() + " s)");
+      ProxyBinding draining = binding;
+      NodeRun.attempt(err, "proxy", "draining", () ->
+          draining.drain(grace).toCompletableFuture().get(grace.toMillis() + 5000, TimeUnit.MILLISECONDS));
       primaryUpstream.close();
       if (fallbackUpstream != null) fallbackUpstream.close();
       return CommandLine.ExitCode.OK;
     } finally {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      scala.jdk.javaapi.FutureConverters.asJava(Kamon.stop()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      // each step bounded and on its own: a slow one must not skip the next (Kamon's threads would
+      // otherwise keep a JVM alive that nothing calls System.exit on)
+      progress.at("the actor system to terminate");
+      NodeRun.attempt(err, "proxy", "terminating the actor system", () -> {
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      });
+      progress.at("Kamon to stop");
+      NodeRun.attempt(err, "proxy", "stopping Kamon", () ->
+          scala.jdk.javaapi.FutureConverters.asJava(Kamon.stop()).toCompletableFuture().get(5, TimeUnit.SECONDS));
+      progress.at("the JVM to exit");
     }
   }
+
+  /**
+   * What a stop may take after the drain grace before the deadline halts the JVM: up to 5 s more
+   * for the drain to report, 10 s for the actor system to terminate, 5 s for Kamon, and 5 s to exit.
+   */
+  static final Duration AFTER_DRAIN = Duration.ofSeconds(25);
 
   /**
    * Only what a standalone proxy needs: a local actor system with the proxy's tuning, and one
@@ -177,10 +197,14 @@ public final class ProxyCommand implements java.util.concurrent.Callable<Integer
   }
 
   @SuppressWarnings("sunapi")
-  private void installSignalHandlers() {
+  private void installSignalHandlers(StopDeadline deadline) {
     // sun.misc.Signal instead of a shutdown hook: the JVM then exits with our code (0), not 130/143.
+    // The first signal also starts the stop deadline; a second one halts at once.
     for (String name : new String[] {"INT", "TERM"}) {
-      sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.countDown());
+      sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+        deadline.signalled("SIG" + sig.getName(), sig.getNumber());
+        stop.countDown();
+      });
     }
   }
 

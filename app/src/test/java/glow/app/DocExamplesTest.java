@@ -3,6 +3,7 @@ package glow.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import glow.actors.housekeeping.HousekeepingSettings;
 import glow.actors.node.NodeSettings;
 import glow.conf.repo.RepoLoader;
 import glow.conf.repo.RepoSource;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,6 +86,15 @@ class DocExamplesTest {
     assertEquals(2, s.seeds().size());
     assertEquals(Optional.of("https://artifacts.example.com/glow"), s.artifacts());
     assertTrue(s.dataDir().endsWith("glow"));
+  }
+
+  @Test
+  void theHousekeepingSampleOfOperationsLoads(@TempDir Path tmp) throws IOException {
+    Sample hocon = samples("operations.md").stream()
+        .filter(s -> s.lang().equals("hocon") && s.text().contains("housekeeping")).findFirst().orElseThrow();
+    Path file = Files.writeString(tmp.resolve("node.conf"), hocon.text());
+    HousekeepingSettings h = NodeSettings.load(Optional.of(file), Map.of()).housekeeping();
+    assertEquals(new HousekeepingSettings(3, Duration.ofMinutes(10), Duration.ofHours(2), Duration.ofDays(14)), h);
   }
 
   @Test

@@ -41,8 +41,10 @@ class NodeSignalTest {
         TimeUnit.MILLISECONDS.sleep(100); // poll period
         sleepers = node.descendants().filter(p -> p.info().command().map(c -> c.endsWith(File.separator + "sleep")).orElse(false)).toList();
       }
+      long start = System.nanoTime();
       node.destroy(); // SIGTERM
       assertEquals(0, node.waitFor() , Files.readString(tmp.resolve("node.out")));
+      System.out.println("glow node, instance exiting on TERM: exit 0 " + (System.nanoTime() - start) / 1_000_000 + " ms after SIGTERM");
       sleepers.forEach(s -> assertFalse(s.isAlive(), "instance process " + s.pid() + " left running"));
     } finally {
       node.destroyForcibly();

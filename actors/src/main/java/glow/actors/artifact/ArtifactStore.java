@@ -6,14 +6,17 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -29,9 +32,16 @@ import java.util.stream.Stream;
  * unpacked into a temporary directory and renamed, so a tree that is there is complete; concurrent
  * fetches of one version wait for the one that unpacks. A {@code .jar} becomes a directory holding
  * {@code I-V.jar}.
+ *
+ * <p>Every fetch sets the version directory's modification time to now ("touches" it), under the
+ * version's lock; {@link #removeIfUntouchedSince} removes a version under the same lock only when
+ * it was not touched since a cutoff, so a version a start just fetched is never removed under it.
  */
 public final class ArtifactStore {
   private static final List<String> KINDS = List.of(".tar.gz", ".zip", ".jar");
+  /** Name prefixes of the cache's own work dirs: unpacking in progress (or left by a crash) and trash. */
+  public static final String TMP_PREFIX = ".tmp-";
+  public static final String TRASH_PREFIX = ".trash-";
 
   private final ArtifactSource source;
   private final String base;
@@ -53,10 +63,57 @@ public final class ArtifactStore {
     checkName("image", image);
     checkName("version", version);
     Path target = cacheDir.resolve(image).resolve(version);
-    if (Files.isDirectory(target)) return target;
-    synchronized (locks.computeIfAbsent(image + "/" + version, k -> new Object())) {
-      if (Files.isDirectory(target)) return target; // another caller unpacked it while we waited
-      return fetchAndUnpack(image, version, target);
+    synchronized (lockOf(image, version)) {
+      // the fast path takes the lock too: housekeeping must not remove a tree between our check and touch
+      if (!Files.isDirectory(target)) fetchAndUnpack(image, version, target);
+      touch(target);
+      return target;
+    }
+  }
+
+  /** The directory unpacked versions are kept in: {@code <cache>/<image>/<version>}. */
+  public Path cacheDir() {
+    return cacheDir;
+  }
+
+  /**
+   * Takes an unpacked version out of the cache unless it was touched (fetched, or marked in use by
+   * housekeeping) at or after {@code cutoff}. Under the version's lock the tree is renamed to
+   * {@code <cache>/.trash-...} in one atomic step, so a later fetch never sees half a tree: it
+   * unpacks the version again. The caller deletes the returned trash directory (outside the lock).
+   *
+   * @return the trash directory to delete, or empty when the version is absent or was touched since cutoff
+   * @throws IOException when the rename fails (the version stays whole and usable)
+   */
+  public Optional<Path> removeIfUntouchedSince(String image, String version, Instant cutoff) throws IOException {
+    Path target = cacheDir.resolve(image).resolve(version);
+    synchronized (lockOf(image, version)) {
+      if (!Files.isDirectory(target)) return Optional.empty();
+      if (!Files.getLastModifiedTime(target).toInstant().isBefore(cutoff)) return Optional.empty();
+      Path trash = cacheDir.resolve(TRASH_PREFIX + image + "-" + version + "-" + UUID.randomUUID());
+      Files.move(target, trash, StandardCopyOption.ATOMIC_MOVE);
+      return Optional.of(trash);
+    }
+  }
+
+  /** Marks an unpacked version as used now (housekeeping does this for versions the snapshot in force uses). */
+  public void touch(String image, String version) throws IOException {
+    Path target = cacheDir.resolve(image).resolve(version);
+    synchronized (lockOf(image, version)) {
+      if (Files.isDirectory(target)) Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
+    }
+  }
+
+  private Object lockOf(String image, String version) {
+    return locks.computeIfAbsent(image + "/" + version, k -> new Object());
+  }
+
+  private static void touch(Path target) throws ArtifactException {
+    try {
+      Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
+    } catch (IOException e) {
+      throw new ArtifactException("cannot mark " + target + " as in use (" + e.getMessage()
+          + "); check that the cache dir is writable", e);
     }
   }
 
@@ -78,7 +135,7 @@ public final class ArtifactStore {
 
   private Path fetchAndUnpack(String image, String version, Path target) throws ArtifactException {
     String what = "artifact " + image + " " + version;
-    Path work = cacheDir.resolve(".tmp-" + image + "-" + version + "-" + UUID.randomUUID());
+    Path work = cacheDir.resolve(TMP_PREFIX + image + "-" + version + "-" + UUID.randomUUID());
     try {
       Files.createDirectories(work);
       Path download = work.resolve("download");

@@ -7,11 +7,15 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.pubsub.Topic;
 import glow.actors.artifact.ArtifactStore;
 import glow.actors.cluster.InstanceSupervisors;
+import glow.actors.cluster.Placement;
 import glow.actors.cluster.Sharding;
 import glow.actors.instance.InstanceRuntime;
+import glow.actors.instance.InstanceStatus;
 import glow.actors.instance.InstanceSupervisor;
 import glow.actors.instance.SupervisorTiming;
 import glow.actors.expose.HttpExposes;
+import glow.actors.housekeeping.DataDirSweep;
+import glow.actors.housekeeping.Housekeeping;
 import glow.actors.job.JobRunner;
 import glow.actors.job.JobScheduler;
 import glow.actors.listener.Listeners;
@@ -25,14 +29,19 @@ import glow.actors.rollout.Rollouts;
 import glow.conf.repo.RepoSource;
 import glow.conf.snapshot.Snapshot;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
  * Everything a working Glow node runs on top of {@link GlowNode}'s core: the repo topic, the repo
  * sync singleton, the rollout coordinator singleton, the instance supervisor region, the job runner region and the job scheduler
- * singleton, the proxy listeners (loopback and tcp exposes), the http expose listeners and the
- * node agent; one per
+ * singleton, the proxy listeners (loopback and tcp exposes), the http expose listeners, the data dir
+ * housekeeping and the node agent; one per
  * node, started by {@link #start} inside the guardian. The OS-touching pieces (driver, artifact
  * store, log hub) are made by the caller, who also closes them after the node has stopped.
  */
@@ -43,6 +52,8 @@ public final class NodeServices implements GlowNode.Extras {
 
   /** How often the TLS files of http exposes are checked for a new certificate. */
   private static final Duration CERT_CHECK = Duration.ofSeconds(10);
+  /** How long housekeeping waits for each local supervisor's status before it leaves the artifact cache alone. */
+  private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(10);
 
   private final Parts parts;
   private final JobScheduler.Settings jobTiming;
@@ -54,6 +65,7 @@ public final class NodeServices implements GlowNode.Extras {
   private volatile ActorRef<Listeners.Command> listeners;
   private volatile ActorRef<HttpExposes.Command> httpExposes;
   private volatile InstanceSupervisors<JobRunner.Command> jobRunners;
+  private volatile ActorRef<Housekeeping.Command> housekeeping;
 
   public NodeServices(Parts parts) {
     this(parts, JobScheduler.Settings.defaults());
@@ -89,14 +101,42 @@ public final class NodeServices implements GlowNode.Extras {
         HttpExposes.create(s.name(), node.registry(), parts.listeners(), CERT_CHECK))
         .onFailure(SupervisorStrategy.restart()), "http-exposes");
     httpExposes = http;
+    ActorRef<Housekeeping.Command> cleaner = guardian.spawn(Behaviors.supervise(Housekeeping.create(
+        new DataDirSweep(s.name(), s.dataDir(), parts.artifacts(), s.housekeeping(), current::get),
+        () -> runningHere(s.name(), node.placement(), supervisors)))
+        .onFailure(SupervisorStrategy.restart()), "housekeeping");
+    housekeeping = cleaner;
     NodeAgent.Wiring wiring = new NodeAgent.Wiring(s.name(), current, supervisors, topic, sync,
         snapshot -> {
           proxies.tell(new Listeners.Apply(snapshot));
           http.tell(new HttpExposes.Apply(snapshot));
+          cleaner.tell(new Housekeeping.Sweep()); // marks what the new snapshot uses at once
         },
         node.placement(), s.syncInterval(), Duration.ofSeconds(3));
     agent = guardian.spawn(
         Behaviors.supervise(NodeAgent.create(wiring)).onFailure(SupervisorStrategy.restart()), "node-agent");
+  }
+
+  /**
+   * "image/version" of the process each instance supervisor of this node runs or starts (an old
+   * version until a rollout replaced it), asked of every instance the snapshot in force places here;
+   * fails when one does not answer within {@link #STATUS_TIMEOUT}.
+   */
+  private CompletionStage<Set<String>> runningHere(String node, Placement placement,
+      InstanceSupervisors<InstanceSupervisor.Command> supervisors) {
+    Snapshot snapshot = current.get();
+    if (snapshot == null) return CompletableFuture.completedFuture(Set.of());
+    // an ask to a node that is not Up waits in the shard region until it times out
+    if (!placement.isUp(node)) return CompletableFuture.failedFuture(new IllegalStateException("node not Up"));
+    List<CompletableFuture<InstanceStatus>> asks = snapshot.instancesOn(node).stream()
+        .map(i -> supervisors.entityRef(node, i.key())
+            .ask(InstanceSupervisor.GetStatus::new, STATUS_TIMEOUT).toCompletableFuture())
+        .toList();
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> asks.stream()
+        .map(CompletableFuture::join)
+        .filter(st -> st.image() != null && st.version() != null)
+        .map(st -> st.image() + "/" + st.version())
+        .collect(Collectors.toSet()));
   }
 
   /** The snapshot in force on this node, null before the first one arrived. */
@@ -131,6 +171,11 @@ public final class NodeServices implements GlowNode.Extras {
   /** The job runners (keys {@code job:<name>}); ask one only when its node is Up. */
   public InstanceSupervisors<JobRunner.Command> jobRunners() {
     return jobRunners;
+  }
+
+  /** This node's data dir cleaner (ask {@link Housekeeping.SweepAndReport} to run a pass now). */
+  public ActorRef<Housekeeping.Command> housekeeping() {
+    return housekeeping;
   }
 
   /** This node's topic actor of repo updates (subscribe to follow versions). */

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import glow.actors.housekeeping.HousekeepingSettings;
 import glow.actors.instance.SupervisorTiming;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,10 @@ import java.util.regex.Pattern;
  * The validated settings of one Glow node (one per JVM), read from {@code glow.node} of a layered
  * HOCON config: {@code reference.conf} < the {@code --config} file < command-line overrides.
  *
+ * @param stopTimeout how long {@code glow node} may take to stop before it halts ({@code
+ *     glow.node.stop-timeout}; {@code auto} = {@link #worstCaseShutdown} plus {@link #AFTER_SHUTDOWN})
  * @param supervisor the timings of this node's instance supervisors ({@code glow.node.supervisor})
+ * @param housekeeping what the node removes from its data dir, and when ({@code glow.node.housekeeping})
  * @param clusterTls key and trust store of the cluster transport; empty = plain TCP
  * @param bootstrap how to find the other nodes by Akka Management cluster bootstrap; empty = by
  *     {@code seeds} (or alone)
@@ -43,7 +47,9 @@ public record NodeSettings(
     HostPort api,
     Optional<String> runAsUser,
     boolean exitJvmOnShutdown,
+    Duration stopTimeout,
     SupervisorTiming supervisor,
+    HousekeepingSettings housekeeping,
     Optional<ClusterTls> clusterTls,
     Optional<BootstrapSettings> bootstrap,
     Config config) {
@@ -54,12 +60,18 @@ public record NodeSettings(
   /** Prefix of the cluster role that carries the Glow node name: {@code glow-node:n2}. */
   public static final String ROLE_PREFIX = "glow-node:";
 
+  /**
+   * What {@code glow node} still does after its actor system terminated, at most: the process
+   * driver's last stop (5 s grace, 5 s wait), the log sinks' last flush and Kamon's stop (10 s).
+   */
+  public static final Duration AFTER_SHUTDOWN = Duration.ofSeconds(30);
+
   private static final String NODE = "glow.node.";
   // A node name is part of a role, an entity id ("n2/web#1") and file names: keep it plain.
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Set<String> KEYS = Set.of("name", "host", "cluster-port", "seeds", "repo",
       "branch", "sync-interval", "artifacts", "data-dir", "api", "run-as-user", "exit-jvm-on-shutdown",
-      "supervisor", "cluster-tls", "bootstrap");
+      "stop-timeout", "supervisor", "housekeeping", "cluster-tls", "bootstrap");
   private static final String SUPERVISOR = "supervisor.";
   private static final Set<String> SUPERVISOR_KEYS = Set.of("backoff-min", "backoff-max", "stable-after",
       "failed-retry", "health-falls", "drain", "stop-grace", "start-timeout", "rollout-settle", "rollout-renew",
@@ -162,13 +174,49 @@ public record NodeSettings(
     if (apiText != null && api == null) r.bad("api", "\"" + apiText + "\" is not host:port (e.g. 127.0.0.1:7700)");
     Optional<String> runAsUser = r.optionalString("run-as-user");
     Boolean exitJvm = r.bool("exit-jvm-on-shutdown");
+    Duration stopTimeout = stopTimeout(c, r);
     SupervisorTiming supervisor = supervisor(c, r);
+    HousekeepingSettings housekeeping = HousekeepingSettings.read(c, problems);
     Optional<BootstrapSettings> bootstrap = BootstrapSettings.read(c, seeds, host, api, problems);
     // last: it opens files, and names the host its certificate must carry
     Optional<ClusterTls> clusterTls = ClusterTls.read(c, host, problems);
     if (!problems.isEmpty()) throw new Invalid(problems);
     return new NodeSettings(name, host, clusterPort, List.copyOf(seeds), repo, branch, syncInterval,
-        artifacts, Path.of(dataDir), api, runAsUser, exitJvm, supervisor, clusterTls, bootstrap, c);
+        artifacts, Path.of(dataDir), api, runAsUser, exitJvm, stopTimeout, supervisor, housekeeping, clusterTls, bootstrap, c);
+  }
+
+  /** Reads glow.node.stop-timeout: a positive duration, or auto. */
+  private static Duration stopTimeout(Config c, Reader r) {
+    String key = NODE + "stop-timeout";
+    if (c.hasPath(key) && c.getValue(key).valueType() == com.typesafe.config.ConfigValueType.STRING
+        && c.getString(key).trim().equals("auto")) {
+      try {
+        return worstCaseShutdown(c).plus(AFTER_SHUTDOWN);
+      } catch (ConfigException e) {
+        r.problems().add(e.getMessage());
+        return null;
+      }
+    }
+    return r.duration("stop-timeout");
+  }
+
+  /**
+   * How long Akka's coordinated shutdown takes when every enabled phase (leave, shard hand-off,
+   * which drains and stops the instances, exiting, terminate ...) runs into its timeout in turn:
+   * the sum of {@code akka.coordinated-shutdown.phases.*.timeout}, {@code default-phase-timeout}
+   * for a phase that sets none.
+   */
+  public static Duration worstCaseShutdown(Config c) {
+    Config cs = c.getConfig("akka.coordinated-shutdown");
+    Duration fallback = cs.getDuration("default-phase-timeout");
+    Duration sum = Duration.ZERO;
+    Config phases = cs.getConfig("phases");
+    for (String phase : phases.root().keySet()) {
+      Config p = phases.getConfig("\"" + phase + "\"");
+      if (p.hasPath("enabled") && !p.getBoolean("enabled")) continue;
+      sum = sum.plus(p.hasPath("timeout") ? p.getDuration("timeout") : fallback);
+    }
+    return sum;
   }
 
   /** Reads glow.node.supervisor; null (with the problems added) when any key is unusable. */

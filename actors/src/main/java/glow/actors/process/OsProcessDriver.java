@@ -284,6 +284,27 @@ public final class OsProcessDriver implements ProcessDriver {
     timer.shutdown();
   }
 
+  /**
+   * KILLs every process group this driver started, at once, and waits at most {@code max} for them
+   * to be gone; for a node about to halt its JVM (no shutdown hook runs then). The driver starts
+   * nothing afterwards. Groups still alive after {@code max} keep their records, so the next start
+   * reaps them.
+   *
+   * @return the pgids of the groups that were still alive and were killed
+   */
+  public List<Long> killAllNow(Duration max) {
+    closed = true;
+    List<OsProcess> groups = List.copyOf(live);
+    List<Long> pgids = groups.stream().map(OsProcess::pid).toList();
+    if (pgids.isEmpty()) return pgids;
+    kill(Signal.KILL, pgids.stream().map(pgid -> "-" + pgid).toList());
+    waitUntil(() -> pgids.stream().allMatch(pgid -> ProcTable.liveMembers(pgid).isEmpty()), max);
+    for (OsProcess p : groups) {
+      if (ProcTable.liveMembers(p.pid()).isEmpty()) leftovers.forget(p.entry);
+    }
+    return pgids;
+  }
+
   private void stopAllOnShutdown() {
     closed = true;
     stopAll(Duration.ofSeconds(3));

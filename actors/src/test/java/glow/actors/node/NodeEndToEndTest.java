@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import glow.actors.artifact.ArtifactStore;
+import glow.actors.housekeeping.DataDirSweep;
+import glow.actors.housekeeping.Housekeeping;
 import glow.actors.instance.InstanceStatus;
 import glow.actors.instance.SupervisorTiming;
 import glow.actors.listener.ListenersSettings;
@@ -245,6 +247,15 @@ class NodeEndToEndTest {
     });
     assertFalse(statuses().containsKey("greeter#2"));
     for (int i = 0; i < 10; i++) assertTrue(get(local).contains("#1 (greeter"), "only greeter#1 answers");
+    // the node's housekeeping works from the snapshot in force and keeps a just removed instance's files
+    TestProbe<DataDirSweep.Report> sweep = testKit.createTestProbe();
+    services.housekeeping().tell(new Housekeeping.SweepAndReport(sweep.ref()));
+    DataDirSweep.Report report = sweep.receiveMessage(Duration.ofSeconds(20));
+    assertEquals(services.current().version(), report.snapshotVersion());
+    assertEquals(List.of(), report.removed());
+    assertTrue(Files.isDirectory(data.resolve("instances/greeter-2")), "kept for the retention");
+    assertTrue(Files.isRegularFile(data.resolve("logs/greeter#2.log")), "kept for the retention");
+    assertTrue(Files.isDirectory(data.resolve("artifact-cache/greeter/1.0.0")), "kept for a rollback");
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import glow.actors.housekeeping.HousekeepingSettings;
 import glow.actors.instance.SupervisorTiming;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ class NodeSettingsTest {
     String f = conf.getFileName().toString();
     assertEquals(List.of(
         f + ": 4: glow.node.nmae: unknown setting (known: api, artifacts, bootstrap, branch, cluster-port, cluster-tls, data-dir, "
-            + "exit-jvm-on-shutdown, host, name, repo, run-as-user, seeds, supervisor, sync-interval)",
+            + "exit-jvm-on-shutdown, host, housekeeping, name, repo, run-as-user, seeds, stop-timeout, supervisor, sync-interval)",
         f + ": 2: glow.node.name: \"N 2\" is not a node name (lower-case letters, digits and '-', e.g. n2)",
         "command line --cluster-port: glow.node.cluster-port: 70000 is not a port (use 0-65535)",
         f + ": 3: glow.node.seeds: seeds[0] \"10.0.0.1\" is not host:port (port 1-65535)"),
@@ -115,12 +116,78 @@ class NodeSettingsTest {
   }
 
   @Test
+  void housekeepingDefaultsComeFromReferenceConfAndCanBeSetPerKey() {
+    assertEquals(HousekeepingSettings.defaults(), NodeSettings.load(Optional.empty(), Map.of()).housekeeping());
+    HousekeepingSettings h = NodeSettings.load(Optional.empty(), Map.of("glow.node.housekeeping.keep-versions", "0",
+        "glow.node.housekeeping.removed-instance-retention", "1d")).housekeeping();
+    assertEquals(0, h.keepVersions());
+    assertEquals(Duration.ofDays(1), h.removedInstanceRetention());
+    assertEquals(Duration.ofHours(1), h.artifactGrace());
+  }
+
+  @Test
+  void badHousekeepingSettingsAreReportedWithTheirKeys() throws IOException {
+    Path conf = file("""
+        glow.node.housekeeping {
+          keep-version = 3
+          keep-versions = -1
+          artifact-grace = 10s
+          removed-instance-retention = 0s
+        }
+        """);
+    var e = assertThrows(NodeSettings.Invalid.class, () -> NodeSettings.load(Optional.of(conf),
+        Map.of("glow.node.housekeeping.interval", "hourly")));
+    String f = conf.getFileName().toString();
+    List<String> problems = e.problems().stream().map(p -> p.replaceAll("^.*" + f, f)).toList();
+    assertEquals(5, problems.size(), problems.toString());
+    assertEquals(f + ": 2: glow.node.housekeeping.keep-version: unknown setting (known: artifact-grace, interval,"
+        + " keep-versions, removed-instance-retention)", problems.get(0));
+    assertEquals(f + ": 3: glow.node.housekeeping.keep-versions: -1 must not be negative (0 keeps only the versions"
+        + " in use)", problems.get(1));
+    assertTrue(problems.get(2).contains("glow.node.housekeeping.interval"), problems.get(2));
+    assertEquals(f + ": 4: glow.node.housekeeping.artifact-grace: PT10S is below the minimum PT1M (a version fetched"
+        + " for a start must outlive the start; e.g. 1h)", problems.get(3));
+    assertEquals(f + ": 5: glow.node.housekeeping.removed-instance-retention: PT0S is below the minimum PT1M"
+        + " (a stopping instance still writes its log; e.g. 7d)", problems.get(4));
+  }
+
+  @Test
+  void aHousekeepingValueThatIsNotABlockIsRejected() {
+    var e = assertThrows(NodeSettings.Invalid.class, () -> NodeSettings.load(Optional.empty(),
+        Map.of("glow.node.housekeeping", "off")));
+    assertEquals(List.of("command line --glow.node.housekeeping: glow.node.housekeeping: must be a block"
+        + " { keep-versions, interval, artifact-grace, removed-instance-retention }"), e.problems());
+  }
+
+  @Test
   void aRolloutLeaseThatCannotSurviveOneLostRenewalIsRejected() {
     var e = assertThrows(NodeSettings.Invalid.class, () -> NodeSettings.load(Optional.empty(),
         Map.of("glow.node.supervisor.rollout-lease", "2s")));
     assertEquals(List.of("command line --glow.node.supervisor.rollout-lease: glow.node.supervisor.rollout-lease: PT2S"
         + " must be more than twice rollout-renew PT1S (a permit must survive one lost renewal), e.g. 5s with renew 1s"),
         e.problems());
+  }
+
+  @Test
+  void stopTimeoutAutoIsEveryShutdownPhaseTimingOutPlusTheWorkAfterIt() {
+    NodeSettings s = NodeSettings.load(Optional.empty(), Map.of());
+    // Akka 2.8.5's 12 phases at Glow's 10 s, the shard hand-off at 30 s, actor-system-terminate at 10 s
+    assertEquals(Duration.ofSeconds(140), NodeSettings.worstCaseShutdown(s.config()));
+    assertEquals(Duration.ofSeconds(170), s.stopTimeout());
+    // raising a phase raises the auto deadline with it
+    NodeSettings longHandOff = NodeSettings.load(Optional.empty(),
+        Map.of("akka.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout", "90s"));
+    assertEquals(Duration.ofSeconds(230), longHandOff.stopTimeout());
+    assertEquals(Duration.ofSeconds(5), NodeSettings.load(Optional.empty(), Map.of("stop-timeout", "5s")).stopTimeout());
+  }
+
+  @Test
+  void aStopTimeoutThatIsNeitherAutoNorPositiveIsRejected() {
+    var e = assertThrows(NodeSettings.Invalid.class, () -> NodeSettings.load(Optional.empty(), Map.of("stop-timeout", "0s")));
+    assertEquals(List.of("command line --stop-timeout: glow.node.stop-timeout: PT0S must be positive (e.g. 10s)"), e.problems());
+    var never = assertThrows(NodeSettings.Invalid.class,
+        () -> NodeSettings.load(Optional.empty(), Map.of("stop-timeout", "never")));
+    assertTrue(never.getMessage().contains("glow.node.stop-timeout"), never.getMessage());
   }
 
   @Test

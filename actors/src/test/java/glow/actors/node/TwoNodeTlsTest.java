@@ -145,7 +145,7 @@ class TwoNodeTlsTest {
     }
   }
 
-  private static SSLContext client(Path keyStore, Path trustStore) throws Exception {
+  static SSLContext client(Path keyStore, Path trustStore) throws Exception {
     KeyStore trusted = KeyStore.getInstance(trustStore.toFile(), TestKeyStores.PASSWORD.toCharArray());
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trusted);
@@ -160,7 +160,7 @@ class TwoNodeTlsTest {
     return ctx;
   }
 
-  private static SSLSocket connect(SSLContext ctx, int port) throws IOException {
+  static SSLSocket connect(SSLContext ctx, int port) throws IOException {
     SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
     s.setSoTimeout(10_000);
     return s;
