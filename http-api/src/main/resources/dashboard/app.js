@@ -4,7 +4,8 @@
 
 const $ = (sel) => document.querySelector(sel);
 const esc = (s) => String(s == null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
-const state = { instances: new Map(), unanswered: [], listeners: [], samples: new Map(), logPaused: false, logSource: null };
+const state = { instances: new Map(), unanswered: [], listeners: [], exposes: [], rollouts: null, samples: new Map(),
+  logPaused: false, logSource: null };
 const WINDOW_MS = 10 * 60 * 1000;   // charts show the last 10 minutes
 const RATE_OVER_MS = 10 * 1000;     // rates are averaged over 10 s (Kamon publishes every few seconds)
 
@@ -25,11 +26,30 @@ function duration(seconds) {
 async function refreshCluster() {
   const c = await getJson("/api/cluster");
   $("#node").textContent = "node " + c.self;
-  $("#nodes tbody").innerHTML = c.nodes.map((n) => `<tr data-node="${esc(n.name)}">
+  // by name: Akka lists members by address, which moves rows around as ports change
+  const look = c.nodes.slice().sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true })).map((n) => ({ n, ...reach(n) }));
+  const counts = {};
+  look.forEach((l) => { counts[l.text] = (counts[l.text] || 0) + 1; });
+  $("#nodes-summary").innerHTML = c.nodes.length + (c.nodes.length === 1 ? " node: " : " nodes: ")
+    + Object.entries(counts).sort(([a], [b]) => rank(a) - rank(b)).map(([t, k]) => `<span class="${t === "unreachable" ? "warn" : ""}">${k} ${esc(t)}</span>`).join(", ");
+  $("#nodes tbody").innerHTML = look.map(({ n, cls, text }) => `<tr data-node="${esc(n.name)}" class="${n.reachable ? "" : "unreachable"}">
     <td><b>${esc(n.name)}</b>${n.self ? ' <span class="muted">(this node)</span>' : ""}</td>
-    <td><span class="state ${esc(n.status)}">${esc(n.status)}</span>${n.reachable ? "" : ' <span class="state down">unreachable</span>'}</td>
+    <td><span class="state ${esc(cls)}">${esc(text)}</span> ${n.detail && n.detail !== "up"
+      ? `<div class="detail">${esc(n.reachable ? n.detail : n.detail.replace(/^unreachable /, ""))}</div>` : ""}</td>
     <td class="mono">${esc(n.address)}</td>
     <td>${[n.leader ? "cluster leader" : "", n.repoSync ? "runs the repo sync" : ""].filter(Boolean).join(", ")}</td></tr>`).join("");
+}
+
+// the summary's order: healthy first, then changes, then trouble
+const rank = (word) => { const i = ["up", "joining…", "leaving…", "unreachable"].indexOf(word); return i < 0 ? 9 : i; };
+
+// one word and a colour per member: unreachable wins over its membership status
+function reach(n) {
+  if (!n.reachable) return { cls: "down", text: "unreachable" };
+  if (n.status === "Up") return { cls: "Up", text: "up" };
+  if (n.status === "Leaving" || n.status === "Exiting") return { cls: "Leaving", text: "leaving…" };
+  if (n.status === "Joining" || n.status === "WeaklyUp") return { cls: "Joining", text: "joining…" };
+  return { cls: n.status, text: n.status.toLowerCase() };
 }
 
 function showRepo(r) {
@@ -53,8 +73,63 @@ function renderApps() {
     const all = a.instances.length;
     return `<tr data-app="${esc(a.name)}"><td><b>${esc(a.name)}</b></td><td class="mono">${esc(a.version)}</td>
       <td><span class="state ${running === all && all > 0 ? "running" : running === 0 && all > 0 ? "failed" : "backoff"}">${running} of ${all}</span></td>
-      <td>${esc(a.nodes.join(", "))}</td></tr>`;
+      <td>${esc(a.nodes.join(", "))}</td><td data-rollout>${rolloutWord(a.name)}</td></tr>`;
   }).join("");
+}
+
+// ---- rollouts: the coordinator's permits and halts, with what each waiting instance says
+
+async function refreshRollouts() {
+  state.rollouts = await getJson("/api/rollouts");
+  renderRollouts();
+  renderApps();
+}
+
+const WAITING = /^waiting to roll to /, HALTED = /^rollout of .* stopped: /;
+
+function renderRollouts() {
+  const r = state.rollouts || { learning: false, apps: [] };
+  const all = [...state.instances.values()];
+  const apps = new Set(r.apps.map((a) => a.app));
+  all.filter((i) => WAITING.test(i.detail || "") || HALTED.test(i.detail || "")).forEach((i) => apps.add(i.app));
+  const box = $("#rollouts");
+  if (!apps.size) {
+    box.innerHTML = '<p class="muted" data-rollouts="none">Nothing is rolling out: every instance runs what the repo asks for.'
+      + (r.learning ? " (The rollout coordinator has just started and is still hearing which permits are out.)" : "") + "</p>";
+    return;
+  }
+  box.innerHTML = [...apps].sort().map((app) => {
+    const a = r.apps.find((x) => x.app === app) || { replacing: [], stopped: {} };
+    const mine = all.filter((i) => i.app === app).sort((x, y) => x.key.localeCompare(y.key, undefined, { numeric: true }));
+    const waiting = mine.filter((i) => WAITING.test(i.detail || ""));
+    const stopped = Object.entries(a.stopped || {}).map(([target, reason]) => {
+      const version = target.split("/")[0];
+      const others = [...new Set(mine.filter((i) => i.version !== version).map((i) => i.version))];
+      const keep = others.length ? others.join(", ") : "their old version";
+      return `<div class="rollout stopped" data-rollout-stopped="${esc(app)}">
+        <b>Rollout of ${esc(app)} to ${esc(version)} stopped.</b> <span class="muted mono">${esc(target)}</span>
+        <div data-reason>${esc(reason)}</div>
+        <div class="what"><b>What to do:</b> the other instances keep ${esc(keep)} and serve. Fix the app and commit
+          (a fixed version, or ${esc(keep)} back): a new commit starts a new rollout. Recommitting the same files does not.</div>
+        ${mine.filter((i) => i.version === version && !i.healthy).map((i) => `<div class="detail" data-still-down>${esc(i.key)} on
+          ${esc(i.node)} is ${esc(i.state)} on ${esc(version)} and retries with back-off${a.replacing.some((x) => x.startsWith(i.key + " "))
+            ? ", holding its permit (it counts against max-unavailable, so no other instance is replaced)" : ""}.
+          Its last attempt: ${esc(i.detail)}</div>`).join("")}</div>`;
+    });
+    const rolling = stopped.length ? "" : `<div class="rollout" data-rollout-rolling="${esc(app)}">
+      <b>${esc(app)} is rolling.</b>
+      <ul>${a.replacing.map((x) => `<li data-replacing>Replacing ${esc(x)}</li>`).join("")}
+        ${waiting.map((i) => `<li data-waiting>${esc(i.key)} waits: ${esc(i.detail.replace(WAITING, "to roll to "))}</li>`).join("")}</ul></div>`;
+    return stopped.join("") + rolling;
+  }).join("");
+}
+
+// one word per app for the apps table; the rollouts panel says more
+function rolloutWord(app) {
+  const a = ((state.rollouts || {}).apps || []).find((x) => x.app === app);
+  if (a && Object.keys(a.stopped || {}).length) return '<span class="state failed">stopped</span>';
+  const waiting = [...state.instances.values()].some((i) => i.app === app && WAITING.test(i.detail || ""));
+  return (a && a.replacing.length) || waiting ? '<span class="state starting">rolling</span>' : "";
 }
 
 // ---- instances
@@ -89,6 +164,7 @@ function renderInstances() {
     rows.map((i) => `<option value="instance=${esc(encodeURIComponent(i.key))}">instance ${esc(i.key)}</option>`).join("");
   filter.value = chosen;
   renderApps();
+  renderRollouts();
 }
 
 async function restart(key) {
@@ -147,7 +223,16 @@ async function refreshTraffic() {
     while (list.length && list[0].t < Date.now() - WINDOW_MS - RATE_OVER_MS) list.shift();
     state.samples.set(l.name, list);
   }
+  for (const e of state.exposes || []) {
+    const s = exposeSample(series, e);
+    if (!s) continue;
+    const list = state.samples.get("expose " + e.name) || [];
+    list.push(s);
+    while (list.length && list[0].t < Date.now() - WINDOW_MS - RATE_OVER_MS) list.shift();
+    state.samples.set("expose " + e.name, list);
+  }
   renderServices();
+  renderExposes();
 }
 
 function rates(list) {
@@ -201,6 +286,73 @@ function renderServices() {
 
 async function refreshServices() {
   state.listeners = (await getJson("/api/services")).listeners;
+}
+
+// ---- exposes: public listeners, their state on this node and their traffic
+
+async function refreshExposes() {
+  state.exposes = (await getJson("/api/exposes")).exposes;
+  renderExposes();
+}
+
+function exposeSample(series, e) {
+  const m = (e.here || {}).metrics;
+  if (!m) return null;
+  if (m.expose == null) { const s = sampleOf(series, m.listener); return { t: s.t, count: s.opened, errors: 0, bytes: s.bytes }; }
+  const s = { t: Date.now(), count: 0, errors: 0, bytes: 0 };
+  for (const x of series) {
+    if (x.name !== m.series || x.labels.expose !== m.expose || x.labels.listener !== m.listener) continue;
+    s.count += x.value;
+    if (x.labels.status === "5xx") s.errors += x.value;
+  }
+  return s;
+}
+
+// per-second rates of one field, each over the last RATE_OVER_MS
+function rateOf(list, field) {
+  const out = [];
+  for (let i = 1, j = 0; i < list.length; i++) {
+    while (j < i - 1 && list[i].t - list[j + 1].t >= RATE_OVER_MS) j++;
+    const dt = (list[i].t - list[j].t) / 1000;
+    if (dt > 0) out.push([list[i].t, Math.max(0, (list[i][field] - list[j][field]) / dt)]);
+  }
+  return out;
+}
+
+function renderExposes() {
+  const exposes = state.exposes || [];
+  $("#exposes-section").hidden = exposes.length === 0;
+  $("#exposes tbody").innerHTML = exposes.map((e) => {
+    const h = e.here;
+    const routes = e.mode === "http"
+      ? `<span class="pill">http</span> ${esc(e.hosts.length ? e.hosts.join(", ") : "any host")} <span class="mono">${esc(e.path)}</span>`
+      : `<span class="pill">tcp</span> every connection${e.proxyProtocol ? ", PROXY protocol " + esc(e.proxyProtocol) : ""}`;
+    const absent = Object.entries(e.absentNodes || {}).map(([n, why]) => `<div class="warn">${esc(why)}</div>`).join("");
+    let here;
+    if (!h) here = `<span class="muted">not an edge node of it (edge: ${esc(e.nodes.join(", "))})</span>`;
+    else {
+      const eps = h.endpoints || [];
+      const ok = eps.filter((x) => x.state === "available").length;
+      here = `<span class="state ${h.state === "bound" ? "running" : h.state === "binding" ? "starting" : "failed"}">${esc(h.state)}</span>
+        ${h.boundAddress ? ' <span class="mono">' + esc(h.boundAddress) + "</span>" : ""}${h.error ? `<div class="warn">${esc(h.error)}</div>` : ""}
+        <div class="${ok ? "detail" : "warn"}" data-endpoints>${h.endpoints ? ok + " of " + eps.length + " endpoints available" : ""}${ok === 0 && h.endpoints ? ": nothing healthy to send to" : ""}</div>`;
+    }
+    let traffic = '<span class="muted">–</span>';
+    if (h && h.metrics) {
+      const list = state.samples.get("expose " + e.name) || [];
+      const counts = rateOf(list, "count"), last = (a) => (a.length ? a[a.length - 1][1] : null);
+      if (e.mode === "http") {
+        const errs = last(rateOf(list, "errors"));
+        traffic = `<div class="chart" data-metric="rate">requests<b>${fmt(last(counts), "req/s")}</b>${errs ? ` <span class="warn">${fmt(errs, "5xx/s")}</span>` : ""}${spark(counts)}</div>`;
+      } else {
+        traffic = `<div class="chart" data-metric="rate">connections<b>${fmt(last(counts), "/s")}</b> <span class="muted">${fmt(last(rateOf(list, "bytes")), "B/s")}</span>${spark(counts)}</div>`;
+      }
+    }
+    return `<tr data-expose="${esc(e.name)}"><td><b>${esc(e.name)}</b></td><td class="mono">${esc(e.listen)}</td><td>${routes}</td>
+      <td><span class="mono">${esc(e.target)}</span>${e.service ? "" : ' <div class="warn">nobody provides it</div>'}</td>
+      <td>${e.tls ? `<span class="state running">TLS</span><div class="detail mono">${esc(e.tlsCert)}</div>` : '<span class="muted">plain</span>'}</td>
+      <td>${here}${absent}</td><td>${traffic}</td></tr>`;
+  }).join("");
 }
 
 // ---- jobs
@@ -267,6 +419,8 @@ every(5000, refreshCluster);
 every(5000, refreshInstances);
 every(5000, refreshApps);
 every(5000, refreshServices);
+every(5000, refreshExposes);
+every(3000, refreshRollouts);
 every(5000, refreshJobs);
 every(2000, refreshTraffic);
 followEvents();

@@ -81,6 +81,7 @@ final class ApiRoutes extends AllDirectives {
             path(segment("instances").slash(segment()).slash("restart"), id -> post(() -> authorized(() -> restart(id)))),
             path("services", () -> get(this::services)),
             path("rollouts", () -> get(this::rollouts)),
+            new ExposesRoute(c).route(),
             path("repo", () -> get(this::repo)),
             path("sync", () -> post(() -> authorized(this::sync))),
             path("logs", () -> get(logs::route)),
@@ -256,7 +257,8 @@ final class ApiRoutes extends AllDirectives {
         .handle(MissingQueryParamRejection.class, r -> complete(Json.error(StatusCodes.BAD_REQUEST,
             "missing query parameter " + r.parameterName(), null)))
         .handleNotFound(complete(Json.error(StatusCodes.NOT_FOUND, "no such route",
-            "GET /api/cluster, /api/apps, /api/instances, /api/services, /api/repo, /api/jobs, /api/logs, /api/events, "
+            "GET /api/cluster, /api/apps, /api/instances, /api/services, /api/exposes, /api/rollouts, /api/repo, /api/jobs, "
+                + "/api/logs, /api/events, "
                 + "/metrics; POST /api/sync, /api/instances/ID/restart, /api/jobs/NAME/run (docs/api.md)")))
         .build()
         // any other rejection (unsupported media type, a bad header ...) keeps Akka's status and

@@ -84,6 +84,9 @@ class ApiRoutesTest {
     assertTrue(node.path("leader").asBoolean());
     assertTrue(node.path("repoSync").asBoolean());
     assertTrue(node.path("roles").toString().contains("glow-node:n1"), node.toString());
+    assertTrue(node.path("reachable").asBoolean());
+    assertEquals("up", node.path("detail").asText());
+    assertFalse(node.has("unreachableSince"), "only an unreachable node has it: " + node);
   }
 
   @Test
@@ -146,6 +149,48 @@ class ApiRoutesTest {
     assertEquals("available", l.path("endpoints").get(0).path("state").asText());
     assertEquals("127.0.0.1:" + n.greeterPort,
         s.path("registry").path("greeter:" + n.greeterPort).get(0).path("hostPort").asText(), s.toString());
+  }
+
+  @Test
+  @Order(15)
+  void exposesShowEachExposeAsWrittenAndItsListenerOnThisEdgeNodeWithEndpoints() throws Exception {
+    JsonNode all = awaitJson("/api/exposes", j -> {
+      for (JsonNode e : j.path("exposes")) {
+        if (!e.path("here").path("state").asText().equals("bound") || e.path("here").path("endpoints").size() == 0) return false;
+      }
+      return j.path("exposes").size() == 2;
+    });
+    assertEquals("n1", all.path("node").asText());
+    assertTrue(all.path("version").asText().startsWith("dir-"), all.toString());
+    String endpoints = "[{\"endpoint\":\"127.0.0.1:" + n.greeterPort + "\",\"node\":\"n1\",\"state\":\"available\","
+        + "\"activeConnections\":0,\"consecutiveFailures\":0}]";
+    // sorted by name: greeter-site (http) before greeter-tcp
+    assertEquals("{\"name\":\"greeter-site\",\"mode\":\"http\",\"listen\":\"127.0.0.1:" + n.httpExpose + "\","
+        + "\"nodes\":[\"n1\"],\"target\":\"greeter:http\",\"service\":\"greeter:" + n.greeterPort + "\","
+        + "\"hosts\":[\"greeter.test\"],\"path\":\"/\",\"tls\":false,"
+        + "\"here\":{\"listener\":\"http 127.0.0.1:" + n.httpExpose + "\",\"state\":\"bound\","
+        + "\"boundAddress\":\"127.0.0.1:" + n.httpExpose + "\",\"endpoints\":" + endpoints + ","
+        + "\"metrics\":{\"series\":\"glow_expose_requests_total\",\"listener\":\"http 127.0.0.1:" + n.httpExpose + "\","
+        + "\"expose\":\"greeter-site\"}}}", all.path("exposes").get(0).toString());
+    JsonNode tcp = all.path("exposes").get(1);
+    assertEquals("{\"name\":\"greeter-tcp\",\"mode\":\"tcp\",\"listen\":\"127.0.0.1:" + n.tcpExpose + "\","
+        + "\"nodes\":[\"n1\"],\"target\":\"greeter:http\",\"service\":\"greeter:" + n.greeterPort + "\",\"tls\":false,"
+        + "\"here\":{\"listener\":\"127.0.0.1:" + n.tcpExpose + "\",\"state\":\"bound\","
+        + "\"boundAddress\":\"127.0.0.1:" + n.tcpExpose + "\",\"activeConnections\":0,\"endpoints\":" + endpoints + ","
+        + "\"metrics\":{\"series\":\"glow_proxy_connections_opened_total\",\"listener\":\"127.0.0.1:" + n.tcpExpose + "\"}}}",
+        tcp.toString());
+
+    // the metric named there counts a request through the http expose
+    String viaSite = TestNode.rawGet(n.httpExpose, "greeter.test");
+    assertTrue(viaSite.startsWith("HTTP/1.1 200"), viaSite);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    String text = "";
+    while (System.nanoTime() < deadline && !text.contains("expose=\"greeter-site\"")) {
+      text = client.get(n.url("/metrics")).body();
+      TimeUnit.MILLISECONDS.sleep(200); // polling interval: Kamon publishes once per tick
+    }
+    assertTrue(text.lines().anyMatch(l -> l.startsWith("glow_expose_requests_total{") && l.contains("expose=\"greeter-site\"")
+        && l.contains("listener=\"http 127.0.0.1:" + n.httpExpose + "\"")), text);
   }
 
   @Test

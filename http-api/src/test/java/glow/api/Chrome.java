@@ -81,6 +81,12 @@ final class Chrome implements AutoCloseable {
     return call("POST", "/session/" + session + "/execute/sync", body).path("value");
   }
 
+  /** Sets the window's outer size in CSS pixels (headless: any size, e.g. the page's whole height). */
+  void resize(int width, int height) throws Exception {
+    ObjectNode body = Json.MAPPER.createObjectNode().put("width", width).put("height", height);
+    call("POST", "/session/" + session + "/window/rect", body);
+  }
+
   byte[] screenshot() throws Exception {
     return Base64.getDecoder().decode(call("GET", "/session/" + session + "/screenshot", null).path("value").asText());
   }

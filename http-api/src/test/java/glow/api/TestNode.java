@@ -31,7 +31,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 /**
  * A real one-node Glow cluster for API tests: a plain-directory repo in a temp dir, the demo
  * greeter (a JVM HTTP app) and a shell "ticker" that prints a line every 200 ms and reaches the
- * greeter through a loopback proxy port, the real process driver, and the API on 127.0.0.1:0;
+ * greeter through a loopback proxy port, two exposes of the greeter on the first node (tcp, and http
+ * for host greeter.test), the real process driver, and the API on 127.0.0.1:0;
  * one per test class.
  */
 final class TestNode implements AutoCloseable {
@@ -46,6 +47,9 @@ final class TestNode implements AutoCloseable {
   final int greeterPort;
   /** The ticker's loopback port for greeter:http. */
   final int local;
+  /** The public ports of expose/greeter-tcp (tcp mode) and expose/greeter-site (http mode, host greeter.test). */
+  final int tcpExpose;
+  final int httpExpose;
   final OsProcessDriver driver;
   final NodeLogHub logs;
   final NodeServices services;
@@ -61,6 +65,11 @@ final class TestNode implements AutoCloseable {
    * @param seed a running test node to join, sharing its repo and artifacts; null to start a cluster
    */
   TestNode(String name, String tickerNode, TestNode seed) throws Exception {
+    this(name, tickerNode, seed, Map.of());
+  }
+
+  /** @param extra more node settings (HOCON paths to values), e.g. Artery's test mode */
+  TestNode(String name, String tickerNode, TestNode seed, Map<String, String> extra) throws Exception {
     ownsKamon = seed == null;
     // Kamon ticks every second so that /metrics moves within a test
     if (ownsKamon) {
@@ -74,10 +83,14 @@ final class TestNode implements AutoCloseable {
       repo = seed.repo;
       greeterPort = seed.greeterPort;
       local = seed.local;
+      tcpExpose = seed.tcpExpose;
+      httpExpose = seed.httpExpose;
     } else {
       repo = Files.createDirectories(tmp.resolve("repo"));
       greeterPort = freePort();
       local = freePort();
+      tcpExpose = freePort();
+      httpExpose = freePort();
       writeRepo(artifacts, name, tickerNode);
     }
     Map<String, String> o = new HashMap<>();
@@ -98,6 +111,7 @@ final class TestNode implements AutoCloseable {
     // tiny files, so that rotation happens within a test (the ticker writes ~45 bytes every 200 ms)
     o.put("glow.logs.retention.max-bytes", String.valueOf(RETENTION_BYTES));
     o.put("glow.logs.retention.keep", "1");
+    o.putAll(extra);
     NodeSettings settings = NodeSettings.load(Optional.empty(), o);
     driver = new OsProcessDriver(data.resolve("processes"));
     driver.reapLeftovers();
@@ -127,6 +141,27 @@ final class TestNode implements AutoCloseable {
     write("deployments/greeter-1.yaml", "app: greeter\nnode: " + name + "\ninstance: 1\n");
     write("apps/ticker.yaml", "image: ticker\nversion: 1.0.0\nrequires:\n  - greeter:http -> " + local + "\n");
     write("deployments/ticker-1.yaml", "app: ticker\nnode: " + tickerNode + "\ninstance: 1\n");
+    // public listeners on the first node, both to the greeter
+    write("expose/greeter-tcp.yaml", "listen: 127.0.0.1:" + tcpExpose + "\nnodes: [" + name + "]\ntarget: greeter:http\n");
+    write("expose/greeter-site.yaml", "listen: 127.0.0.1:" + httpExpose + "\nnodes: [" + name + "]\nmode: http\n"
+        + "target: greeter:http\nhosts: [greeter.test]\npath: /\n");
+  }
+
+  /** The node settings that let {@link #cutOff} drop this node's traffic with another (Artery's test mode). */
+  static final Map<String, String> CUTTABLE = Map.of("akka.remote.artery.advanced.test-mode", "on");
+
+  /**
+   * Drops (or lets through again) every message between this node and {@code other}, both ways, as
+   * a network partition would: both failure detectors then call the other unreachable. This node
+   * must have been started with {@link #CUTTABLE}.
+   */
+  void cutOff(TestNode other, boolean cut) throws Exception {
+    akka.remote.RARP rarp = (akka.remote.RARP) akka.remote.RARP.get(node.system().classicSystem());
+    akka.remote.testkit.SetThrottle command = new akka.remote.testkit.SetThrottle(
+        other.node.cluster().selfMember().address(), akka.remote.testkit.Direction.Both$.MODULE$,
+        cut ? akka.remote.testkit.Blackhole$.MODULE$ : akka.remote.testkit.Unthrottled$.MODULE$);
+    scala.jdk.javaapi.FutureConverters.asJava(rarp.provider().transport().managementCommand(command))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
   String url(String path) {
@@ -151,6 +186,29 @@ final class TestNode implements AutoCloseable {
     try (Stream<Path> all = Files.walk(tmp)) {
       all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
+  }
+
+  /** One HTTP/1.1 GET over a plain socket (java.net.http will not set Host), the whole answer as text. */
+  static String rawGet(int port, String host) throws IOException {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** A port p such that p and p + 1 are free now (for two instances with port-offset 0 and 1). */
+  static int freePortPair() throws IOException {
+    for (int i = 0; i < 50; i++) {
+      int p = freePort();
+      try (ServerSocket next = new ServerSocket(p + 1)) {
+        return p;
+      } catch (IOException taken) {
+        // p + 1 is in use: try another p
+      }
+    }
+    throw new IOException("no two free ports in a row in 50 tries");
   }
 
   static int freePort() throws IOException {

@@ -44,7 +44,11 @@ import java.util.function.Supplier;
  */
 final class EdgeHandler {
   private static final InetSocketAddress UNKNOWN_CLIENT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-  private static final List<String> DROPPED = List.of("timeout-access", "remote-address", "raw-request-uri");
+  // Glow's synthetic headers, and the hop-by-hop ones a proxy must not pass on (RFC 9110 7.6.1): a
+  // client's "Connection: close" forwarded made the endpoint close the pooled connection after each
+  // answer, and the next request on it could meet a reset (a 502, seen with the JDK's HttpServer)
+  private static final List<String> DROPPED = List.of("timeout-access", "remote-address", "raw-request-uri",
+      "connection", "keep-alive", "proxy-connection");
 
   private final Http http;
   private final Materializer materializer;

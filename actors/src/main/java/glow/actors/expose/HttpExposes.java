@@ -14,6 +14,7 @@ import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.ServerBuilder;
 import akka.http.javadsl.settings.ConnectionPoolSettings;
 import akka.http.javadsl.settings.ServerSettings;
+import glow.actors.listener.ListenerStatus;
 import glow.actors.listener.ListenersSettings;
 import glow.actors.registry.ServiceRegistry;
 import glow.actors.tls.SniKeyManager;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -57,6 +59,24 @@ public final class HttpExposes extends AbstractBehavior<HttpExposes.Command> {
   /** Listener key ({@code http 127.0.0.1:8080}) to bound address {@code host:port}, or to "" while not bound. */
   public record Bound(Map<String, String> listeners) {}
 
+  /** Replies with what the API shows of the http listeners: each one's binding and each target's endpoints. */
+  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
+
+  /**
+   * One wanted listener as the API shows it.
+   *
+   * @param boundAddress {@code host:port}, or null while not bound
+   * @param error why the last bind failed (it is retried with back-off), or null
+   */
+  public record ListenerState(String boundAddress, String error) {}
+
+  /**
+   * @param listeners by listener key
+   * @param endpoints by target service ({@code web:8080}): its endpoints as this node's http
+   *     listeners see them (available, ejected)
+   */
+  public record Status(Map<String, ListenerState> listeners, Map<String, List<ListenerStatus.EndpointStatus>> endpoints) {}
+
   private record BindDone(String key, long gen, ServerBinding binding, Throwable failure) implements Command {}
 
   private record RetryBind(String key, long gen) implements Command {}
@@ -71,6 +91,7 @@ public final class HttpExposes extends AbstractBehavior<HttpExposes.Command> {
     final long gen;
     ServerBinding binding;
     int failures;
+    String lastError; // why the last bind failed; null once bound
 
     Live(HttpListenerSpec spec, SniKeyManager keys, long gen) {
       this.spec = spec;
@@ -123,6 +144,7 @@ public final class HttpExposes extends AbstractBehavior<HttpExposes.Command> {
     return newReceiveBuilder()
         .onMessage(Apply.class, this::onApply)
         .onMessage(GetBound.class, this::onGetBound)
+        .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(BindDone.class, this::onBindDone)
         .onMessage(RetryBind.class, this::onRetryBind)
         .onMessage(CheckCerts.class, c -> {
@@ -221,6 +243,7 @@ public final class HttpExposes extends AbstractBehavior<HttpExposes.Command> {
     if (d.failure() == null) {
       l.binding = d.binding();
       l.failures = 0;
+      l.lastError = null;
       getContext().getLog().info("expose listener {} is bound at {} ({} route(s))", d.key(), d.binding().localAddress(),
           l.spec.routes().routes().size());
       return this;
@@ -229,6 +252,7 @@ public final class HttpExposes extends AbstractBehavior<HttpExposes.Command> {
     Duration wait = settings.bindRetryAfter(l.failures);
     Throwable root = d.failure();
     while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    l.lastError = root.getMessage() + "; retrying in " + wait.toMillis() + " ms";
     getContext().getLog().warn("cannot bind expose listener {} for {}: {}; retrying in {} ms", d.key(),
         l.spec.routes().routes().stream().map(r -> "expose/" + r.expose()).toList(), root.getMessage(), wait.toMillis());
     timers.startSingleTimer(new RetryBind(d.key(), l.gen), wait);
@@ -246,6 +270,16 @@ public final class HttpExposes extends AbstractBehavior<HttpExposes.Command> {
     live.forEach((k, l) -> out.put(k, l.binding == null ? ""
         : l.binding.localAddress().getAddress().getHostAddress() + ":" + l.binding.localAddress().getPort()));
     g.replyTo().tell(new Bound(out));
+    return this;
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus g) {
+    Map<String, ListenerState> listeners = new TreeMap<>();
+    live.forEach((k, l) -> listeners.put(k, new ListenerState(l.binding == null ? null
+        : l.binding.localAddress().getAddress().getHostAddress() + ":" + l.binding.localAddress().getPort(), l.lastError)));
+    Map<String, List<ListenerStatus.EndpointStatus>> endpoints = new TreeMap<>();
+    pools.forEach((service, p) -> endpoints.put(service.toString(), ListenerStatus.endpoints(p.upstream())));
+    g.replyTo().tell(new Status(listeners, endpoints));
     return this;
   }
 }

@@ -565,7 +565,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   private Behavior<Command> onExited(Exited e) {
     if (e.gen() != gen || phase != Phase.RUNNING) return this; // a stop we asked for, or an old process
     Duration ran = Duration.between(startedAt, Instant.now());
-    permit.failed(e.status() + (healthy ? " " + human(ran) + " after its start" : " before it was healthy"));
+    permit.failed(e.status() + (healthy ? ", " + human(ran) + " after its start" : " before it was healthy"));
     clearProcess(e.status());
     backoff(e.status() + " after " + human(ran), ran);
     return this;

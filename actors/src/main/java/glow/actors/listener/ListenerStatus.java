@@ -57,7 +57,8 @@ public record ListenerStatus(String name, int port, String protocol, String serv
         endpoints(primary), endpoints(fallback));
   }
 
-  static List<EndpointStatus> endpoints(Upstream u) {
+  /** The endpoints of an upstream as its pool sees them now; empty for null. */
+  public static List<EndpointStatus> endpoints(Upstream u) {
     if (u == null) return List.of();
     return u.pool().all().stream().map(ListenerStatus::endpoint).toList();
   }
