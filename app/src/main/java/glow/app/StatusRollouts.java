@@ -1,6 +1,7 @@
 package glow.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -45,7 +46,7 @@ final class StatusRollouts {
   /**
    * Prints the section; nothing when no app rolls.
    *
-   * @param rollouts {@code GET /api/rollouts}, or an empty object when the coordinator did not answer
+   * @param rollouts {@code GET /api/rollouts}, or JSON null when the coordinator did not answer
    * @param instances {@code GET /api/instances}
    * @param appVersion the version the repo in force asks for, by app (the target of a running rollout)
    */
@@ -64,31 +65,28 @@ final class StatusRollouts {
       Set<String> replacingKeys = new TreeSet<>();
       replacing.forEach(r -> replacingKeys.add(r.contains(" on ") ? r.substring(0, r.indexOf(" on ")) : r));
       List<String> waiting = new ArrayList<>();
-      int notDone = 0;
       for (JsonNode i : mine) {
         String detail = i.path("detail").asText("");
-        boolean waits = WAITING.matcher(detail).matches() || HALTED.matcher(detail).matches();
-        if (waits) waiting.add(i.path("key").asText());
-        if (waits || replacingKeys.contains(i.path("key").asText())) notDone++;
+        if (WAITING.matcher(detail).matches() || HALTED.matcher(detail).matches()) waiting.add(i.path("key").asText());
       }
-      String progress = Math.max(0, mine.size() - notDone) + " of " + mine.size() + " done";
-      Iterator<Map.Entry<String, JsonNode>> stopped = coordinator.path("stopped").fields();
-      if (stopped.hasNext()) {
-        Map.Entry<String, JsonNode> halt = stopped.next(); // one target at a time: a new commit is a new target
-        String to = halt.getKey().contains("/") ? halt.getKey().substring(0, halt.getKey().indexOf('/')) : halt.getKey();
+      Map.Entry<String, JsonNode> halt = halt(coordinator, appVersion.apply(app));
+      if (halt != null) {
+        String to = version(halt.getKey());
         Set<String> from = from(mine, to);
-        rows.add(List.of(app, String.join(",", from), to, progress, "stopped: " + halt.getValue().asText()));
+        rows.add(List.of(app, String.join(",", from), to, progress(mine, replacingKeys, waiting, to),
+            "stopped: " + halt.getValue().asText()));
         after.add(whatToDo(app, mine, to, from));
-      } else if (!waiting.isEmpty() && haltedDetail(mine) != null) {
+      } else if (haltedDetail(mine) != null) {
         // the coordinator did not answer (or forgot the halt): the waiting instances still say it
         String detail = haltedDetail(mine);
         String to = detail.substring("rollout of ".length() + app.length() + " to ".length(), detail.indexOf(" stopped: "));
         Set<String> from = from(mine, to);
-        rows.add(List.of(app, String.join(",", from), to, progress,
+        rows.add(List.of(app, String.join(",", from), to, progress(mine, replacingKeys, waiting, to),
             "stopped: " + detail.substring(detail.indexOf(" stopped: ") + " stopped: ".length()).replaceFirst(" \\(fix the app and commit\\)$", "")));
         after.add(whatToDo(app, mine, to, from));
       } else {
         String to = appVersion.apply(app);
+        String progress = progress(mine, replacingKeys, waiting, to);
         List<String> state = new ArrayList<>();
         replacing.forEach(r -> state.add("replacing " + r));
         if (!waiting.isEmpty()) state.add("waiting: " + String.join(", ", waiting));
@@ -104,9 +102,28 @@ final class StatusRollouts {
     after.forEach(out::println);
   }
 
+  /**
+   * The stopped target the app is at: the one of the version the repo asks for, else any (the
+   * coordinator forgets a halt a few seconds after every instance moved on to a newer commit).
+   */
+  private static Map.Entry<String, JsonNode> halt(JsonNode coordinator, String repoVersion) {
+    Map.Entry<String, JsonNode> any = null;
+    for (Iterator<Map.Entry<String, JsonNode>> it = coordinator.path("stopped").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (version(e.getKey()).equals(repoVersion)) return e;
+      if (any == null) any = e;
+    }
+    return any;
+  }
+
+  /** The version of a target id "1.1.0/3fa9c0d2e41b". */
+  private static String version(String target) {
+    return target.contains("/") ? target.substring(0, target.indexOf('/')) : target;
+  }
+
   private static JsonNode coordinatorView(JsonNode rollouts, String app) {
     for (JsonNode a : rollouts.path("apps")) if (a.path("app").asText().equals(app)) return a;
-    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    return MissingNode.getInstance();
   }
 
   private static String haltedDetail(List<JsonNode> mine) {
@@ -115,6 +132,20 @@ final class StatusRollouts {
       if (HALTED.matcher(d).matches()) return d;
     }
     return null;
+  }
+
+  /**
+   * "N of M done": the app's instances that are neither waiting, nor being replaced, nor failing on
+   * the target version (a replacement that did not get healthy).
+   */
+  private static String progress(List<JsonNode> mine, Set<String> replacing, List<String> waiting, String to) {
+    int done = 0;
+    for (JsonNode i : mine) {
+      String key = i.path("key").asText();
+      boolean failing = i.path("version").asText("").equals(to) && !i.path("healthy").asBoolean();
+      if (!waiting.contains(key) && !replacing.contains(key) && !failing) done++;
+    }
+    return done + " of " + mine.size() + " done";
   }
 
   /** The versions the app's instances run other than the target; the target itself for a change that keeps the version. */
