@@ -55,8 +55,9 @@ class ApiCommandsTest {
         + "command: [sh, -c, \"echo hello from run $GLOW_JOB_RUN\"]\n");
     tarGz(tmp.resolve("artifacts"), "ticker", "1.0.0", "#!/bin/sh\necho \"ticker started pid $$\"\n"
         + "n=0\nwhile true; do n=$((n+1)); echo \"tick $n\"; sleep 0.2; done\n");
-    rolloutsAndExposes(tmp.resolve("repo"), tmp.resolve("artifacts"));
-    int port = freePort();
+    int[] free = freePorts(5); // distinct: the API's and those of rolloutsAndExposes
+    int port = free[4];
+    rolloutsAndExposes(tmp.resolve("repo"), tmp.resolve("artifacts"), free);
     api = "http://127.0.0.1:" + port;
     node = new NodeCommand();
     node.installSignalHandlers = false;
@@ -80,15 +81,14 @@ class ApiCommandsTest {
    * What the rollout and expose tests watch: billing and shop (two instances each, on 1.0.0, until a
    * test rolls them) and three exposes of web (an external whose endpoint is a port this test
    * listens on): a tcp one, an http one whose second edge node is not in the cluster, and a tcp one
-   * whose port this test holds.
+   * whose port this test holds. {@code free}: four distinct free ports.
    */
-  static void rolloutsAndExposes(Path repo, Path artifacts) throws IOException {
-    billingPort = freePort();
-    int second = freePort();
-    billingOffset = Math.abs(second - billingPort); // billing#2's port is free too
-    billingPort = Math.min(billingPort, second);
-    exposeTcp = freePort();
-    exposeHttp = freePort();
+  static void rolloutsAndExposes(Path repo, Path artifacts, int[] free) throws IOException {
+    // billing#1 and #2 (by port-offset) and two exposes
+    billingPort = Math.min(free[0], free[1]);
+    billingOffset = Math.max(free[0], free[1]) - billingPort;
+    exposeTcp = free[2];
+    exposeHttp = free[3];
     web = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
     webPort = web.getLocalPort();
     taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
@@ -121,9 +121,14 @@ class ApiCommandsTest {
   static ServerSocket taken;
   static ServerSocket web;
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /** n distinct ports that were free a moment ago (all held open at once while they are picked). */
+  static int[] freePorts(int n) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) held.add(new ServerSocket(0));
+      return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+    } finally {
+      for (ServerSocket s : held) s.close();
     }
   }
 
