@@ -32,7 +32,8 @@ import picocli.CommandLine;
 /**
  * The API commands ({@code status}, {@code logs}, {@code sync}, {@code restart}, {@code jobs}, {@code job}) against a real
  * {@code glow node} run in-process (its API hook, a plain-directory repo, a shell app that prints a
- * line every 200 ms), with their output and exit codes.
+ * line every 200 ms, two apps that the status tests roll and three exposes), with their output and
+ * exit codes.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ApiCommandsTest {
