@@ -25,8 +25,8 @@ import java.util.stream.Stream;
 
 /**
  * One node's data dir cleaner: removes unpacked artifact versions and the files of removed
- * instances and removed jobs that the rules below no longer keep; one per node, run by {@link Housekeeping} on the
- * blocking dispatcher (never on an actor thread: it walks and deletes trees).
+ * instances and removed jobs that the rules below no longer keep; one per node, run by {@link
+ * Housekeeping} on the blocking dispatcher (never on an actor thread: it walks and deletes trees).
  *
  * <p>Artifact cache rule. A version of an image is <em>in use</em> when an instance or job the
  * snapshot in force places on this node names it, or when an instance supervisor of this node

@@ -66,7 +66,8 @@ public final class Housekeeping extends AbstractBehavior<Housekeeping.Command> {
    */
   public static Behavior<Command> create(DataDirSweep sweep, Supplier<CompletionStage<Set<String>>> runningHere,
       Supplier<CompletionStage<Set<String>>> jobsRunningHere) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new Housekeeping(ctx, t, sweep, runningHere, jobsRunningHere)));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(t ->
+        new Housekeeping(ctx, t, sweep, runningHere, jobsRunningHere)));
   }
 
   private final DataDirSweep sweep;
