@@ -3,25 +3,21 @@ package glow.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import glow.actors.node.TestArtifacts;
 import glow.api.Json;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,8 +48,8 @@ class ApiCommandsTest {
     Files.createDirectories(tmp.resolve("repo/jobs"));
     Files.writeString(tmp.resolve("repo/jobs/hello.yaml"), "app: ticker\nnode: n1\nschedule: \"30 4 * * *\"\n"
         + "command: [sh, -c, \"echo hello from run $GLOW_JOB_RUN\"]\n");
-    tarGz(tmp.resolve("artifacts"), "ticker", "1.0.0", "#!/bin/sh\necho \"ticker started pid $$\"\n"
-        + "n=0\nwhile true; do n=$((n+1)); echo \"tick $n\"; sleep 0.2; done\n");
+    TestArtifacts.tarGz(tmp.resolve("artifacts"), "ticker", "1.0.0", Map.of("bin/start", "#!/bin/sh\necho \"ticker started pid $$\"\n"
+        + "n=0\nwhile true; do n=$((n+1)); echo \"tick $n\"; sleep 0.2; done\n"));
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -251,20 +247,6 @@ class ApiCommandsTest {
       assertTrue(err.toString().startsWith("glow node: cannot bind the API on 127.0.0.1:" + taken.getLocalPort() + " ("), err.toString());
       assertTrue(err.toString().contains("set glow.node.api or --api HOST:PORT"), err.toString());
       assertTrue(!err.toString().contains("removed from the cluster"), err.toString());
-    }
-  }
-
-  static void tarGz(Path base, String image, String version, String start) throws IOException {
-    Path file = Files.createDirectories(base.resolve(image).resolve(version)).resolve(image + "-" + version + ".tar.gz");
-    try (OutputStream out = Files.newOutputStream(file);
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
-      byte[] body = start.getBytes(StandardCharsets.UTF_8);
-      TarArchiveEntry entry = new TarArchiveEntry("bin/start");
-      entry.setMode(0100755);
-      entry.setSize(body.length);
-      tar.putArchiveEntry(entry);
-      tar.write(body);
-      tar.closeArchiveEntry();
     }
   }
 }

@@ -3,11 +3,10 @@ package glow.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import glow.actors.node.TestArtifacts;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,9 +15,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,7 +114,7 @@ class NodeCommandTest {
   @Timeout(90)
   void devRunsADirectoryRepoFollowsItsEditsAndStopsWithNoChildLeft() throws Exception {
     Path artifacts = tmp.resolve("artifacts");
-    tarGz(artifacts.resolve("sleeper/1.0.0/sleeper-1.0.0.tar.gz"), Map.of("bin/start", "#!/bin/sh\nexec sleep 600\n"));
+    TestArtifacts.tarGz(artifacts, "sleeper", "1.0.0", Map.of("bin/start", "#!/bin/sh\nexec sleep 600\n"));
     Path repo = tmp.resolve("repo");
     write(repo.resolve("apps/sleeper.yaml"), "image: sleeper\nversion: 1.0.0\n");
     write(repo.resolve("deployments/sleeper-1.yaml"), "app: sleeper\nnode: dev\n");
@@ -166,21 +162,5 @@ class NodeCommandTest {
   static void write(Path file, String text) throws IOException {
     Files.createDirectories(file.getParent());
     Files.writeString(file, text);
-  }
-
-  static void tarGz(Path file, Map<String, String> files) throws IOException {
-    Files.createDirectories(file.getParent());
-    try (OutputStream o = Files.newOutputStream(file);
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(o))) {
-      for (var e : files.entrySet()) {
-        byte[] body = e.getValue().getBytes(StandardCharsets.UTF_8);
-        TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
-        entry.setMode(0100755);
-        entry.setSize(body.length);
-        tar.putArchiveEntry(entry);
-        tar.write(body);
-        tar.closeArchiveEntry();
-      }
-    }
   }
 }
