@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import glow.actors.node.TestArtifacts;
 import glow.api.Json;
+import glow.app.Cli.Run;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -67,7 +68,7 @@ class ApiCommandsTest {
     nodeThread = new Thread(() -> cl.execute(args), "glow-node-under-test");
     nodeThread.start();
     long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-    while (!glow("status").out.contains("running")) {
+    while (!glow("status").out().contains("running")) {
       if (System.nanoTime() > deadline) throw new AssertionError("ticker#1 never ran; node said:\n" + nodeOut);
       TimeUnit.MILLISECONDS.sleep(200); // polling interval
     }
@@ -79,19 +80,12 @@ class ApiCommandsTest {
     if (nodeThread != null) nodeThread.join(60_000);
   }
 
-  record Run(int code, String out, String err) {}
-
+  /** Runs a glow command against the node under test (its --api appended). */
   static Run glow(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--api");
     all.add(api);
-    int code = cl.execute(all.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+    return Cli.glow(all.toArray(String[]::new));
   }
 
   @Test
