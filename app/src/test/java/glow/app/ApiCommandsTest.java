@@ -3,26 +3,24 @@ package glow.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import glow.actors.node.TestArtifacts;
 import glow.api.Json;
+import glow.app.Cli.Run;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,8 +52,8 @@ class ApiCommandsTest {
     Files.createDirectories(tmp.resolve("repo/jobs"));
     Files.writeString(tmp.resolve("repo/jobs/hello.yaml"), "app: ticker\nnode: n1\nschedule: \"30 4 * * *\"\n"
         + "command: [sh, -c, \"echo hello from run $GLOW_JOB_RUN\"]\n");
-    tarGz(tmp.resolve("artifacts"), "ticker", "1.0.0", "#!/bin/sh\necho \"ticker started pid $$\"\n"
-        + "n=0\nwhile true; do n=$((n+1)); echo \"tick $n\"; sleep 0.2; done\n");
+    TestArtifacts.tarGz(tmp.resolve("artifacts"), "ticker", "1.0.0", Map.of("bin/start", "#!/bin/sh\necho \"ticker started pid $$\"\n"
+        + "n=0\nwhile true; do n=$((n+1)); echo \"tick $n\"; sleep 0.2; done\n"));
     int[] free = freePorts(5); // distinct: the API's and those of rolloutsAndExposes
     int port = free[4];
     rolloutsAndExposes(tmp.resolve("repo"), tmp.resolve("artifacts"), free);
@@ -72,7 +70,7 @@ class ApiCommandsTest {
     nodeThread = new Thread(() -> cl.execute(args), "glow-node-under-test");
     nodeThread.start();
     long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-    while (!glow("status").out.contains("running")) {
+    while (!glow("status").out().contains("running")) {
       if (System.nanoTime() > deadline) throw new AssertionError("ticker#1 never ran; node said:\n" + nodeOut);
       TimeUnit.MILLISECONDS.sleep(200); // polling interval
     }
@@ -110,7 +108,7 @@ class ApiCommandsTest {
     Files.writeString(expose.resolve("taken.yaml"), "listen: 127.0.0.1:" + taken.getLocalPort() + "\nnodes: [n1]\n"
         + "target: web:http\n");
     for (String iv : List.of("billing/1.0.0", "billing/2.0.0", "shop/1.0.0")) {
-      tarGz(artifacts, iv.substring(0, iv.indexOf('/')), iv.substring(iv.indexOf('/') + 1), sleeper);
+      TestArtifacts.tarGz(artifacts, iv.substring(0, iv.indexOf('/')), iv.substring(iv.indexOf('/') + 1), Map.of("bin/start", sleeper));
     }
   }
 
@@ -154,19 +152,12 @@ class ApiCommandsTest {
     }
   }
 
-  record Run(int code, String out, String err) {}
-
+  /** Runs a glow command against the node under test (its --api appended). */
   static Run glow(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--api");
     all.add(api);
-    int code = cl.execute(all.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+    return Cli.glow(all.toArray(String[]::new));
   }
 
   @Test
@@ -377,20 +368,6 @@ class ApiCommandsTest {
       assertTrue(err.toString().startsWith("glow node: cannot bind the API on 127.0.0.1:" + taken.getLocalPort() + " ("), err.toString());
       assertTrue(err.toString().contains("set glow.node.api or --api HOST:PORT"), err.toString());
       assertTrue(!err.toString().contains("removed from the cluster"), err.toString());
-    }
-  }
-
-  static void tarGz(Path base, String image, String version, String start) throws IOException {
-    Path file = Files.createDirectories(base.resolve(image).resolve(version)).resolve(image + "-" + version + ".tar.gz");
-    try (OutputStream out = Files.newOutputStream(file);
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
-      byte[] body = start.getBytes(StandardCharsets.UTF_8);
-      TarArchiveEntry entry = new TarArchiveEntry("bin/start");
-      entry.setMode(0100755);
-      entry.setSize(body.length);
-      tar.putArchiveEntry(entry);
-      tar.write(body);
-      tar.closeArchiveEntry();
     }
   }
 }

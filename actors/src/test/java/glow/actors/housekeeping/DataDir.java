@@ -1,11 +1,9 @@
 package glow.actors.housekeeping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import glow.actors.artifact.ArtifactStore;
-import glow.conf.repo.RepoLoader;
-import glow.conf.repo.RepoSource;
+import glow.actors.listener.RepoFiles;
 import glow.conf.snapshot.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -52,19 +49,11 @@ final class DataDir {
 
   /** Replaces the repo with these files (path -> text) and makes the result the snapshot in force. */
   Snapshot repo(Map<String, String> files) throws IOException {
-    try (var old = Files.walk(repo)) {
-      for (Path p : old.sorted(Comparator.reverseOrder()).toList()) if (!p.equals(repo)) Files.delete(p);
-    }
-    for (var f : files.entrySet()) {
-      Path p = repo.resolve(f.getKey());
-      Files.createDirectories(p.getParent());
-      Files.writeString(p, f.getValue());
-    }
-    Snapshot s = RepoLoader.load(RepoSource.directory(repo), snapshot.get());
-    assertTrue(s.isValid(), s.problems().toString());
+    Snapshot s = RepoFiles.load(repo, files, snapshot.get());
     snapshot.set(s);
     return s;
   }
+
 
   static String app(String image, String version) {
     return "image: " + image + "\nversion: " + version + "\n";
