@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
         "A plain directory is watched: save a file and it applies at once. A git repository is followed on its "
             + "branch (commits count). Ctrl-C stops every instance (no child process is left) and exits 0.",
         "Defaults: REPO examples/demo, --artifacts examples/artifacts, --data-dir .glow/dev, --name dev, "
-            + "--host 127.0.0.1, --cluster-port 0, sync-interval 2s; --config and flags override them."})
+            + "--host 127.0.0.1, --cluster-port 0, sync-interval 2s; --config and flags override them.",
+        "The node's own log shows warnings and errors only; GLOW_LOG_LEVEL=INFO (or DEBUG) shows all of it."})
 public final class DevCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -60,6 +61,12 @@ public final class DevCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try (DevLogging quiet = DevLogging.quietUnlessAsked(System.getenv("GLOW_LOG_LEVEL"))) {
+      return runNode();
+    }
+  }
+
+  private Integer runNode() throws Exception {
     return run.run("dev", options.configFile(), overrides(), installSignalHandlers, spec.commandLine().getOut(),
         spec.commandLine().getErr(), (node, services) -> node.system().systemActorOf(
             DevPrinter.create(spec.commandLine().getOut(), node.settings().host(), services.topic(), services.listeners()),
