@@ -91,8 +91,7 @@ public final class StatusCommand implements Callable<Integer> {
     }
     table(out, nodes);
     out.println();
-    out.println("repo " + repo.path("version").asText() + (repo.path("valid").asBoolean() ? " (valid)"
-        : " (" + repo.path("problems").size() + " problems: the last good version of each file is in force)"));
+    out.println(repoLine(repo));
     for (JsonNode p : repo.path("problems")) {
       out.println("  " + p.path("file").asText() + (p.path("line").asInt() > 0 ? ":" + p.path("line").asInt() + ":" + p.path("column").asInt() : "")
           + ": " + (p.hasNonNull("path") && !p.path("path").asText().isEmpty() ? p.path("path").asText() + ": " : "") + p.path("message").asText());
@@ -118,6 +117,13 @@ public final class StatusCommand implements Callable<Integer> {
     }
     StatusRollouts.print(out, rollouts, instances, versions::get);
     StatusExposes.print(out, exposes);
+  }
+
+  /** The repo version line: valid, or how many problems (the list follows it). */
+  static String repoLine(JsonNode repo) {
+    int n = repo.path("problems").size();
+    return "repo " + repo.path("version").asText() + (repo.path("valid").asBoolean() ? " (valid)"
+        : " (" + n + (n == 1 ? " problem" : " problems") + ": the last good version of each file is in force)");
   }
 
   private static String ports(JsonNode ports) {
