@@ -295,13 +295,18 @@ public record NodeSettings(
     }
   }
 
+  /** The keys of glow.node that have a flag of their own (glow node --name ...); the rest come from -D. */
+  static final Set<String> FLAGS =
+      Set.of("name", "host", "cluster-port", "seeds", "repo", "branch", "artifacts", "data-dir", "api");
+
   private static Config commandLine(Map<String, String> overrides, List<String> problems) {
     Config c = ConfigFactory.empty();
     for (var e : overrides.entrySet()) {
       String key = e.getKey();
       String path = key.contains(".") ? key : NODE + key;
-      // the flag is --seed (repeatable); the key it sets is seeds
-      String origin = "command line --" + (key.equals("seeds") ? "seed" : key);
+      // a key with a flag is named as the flag (--seed, repeatable, sets seeds); any other came from -D
+      String origin = FLAGS.contains(key) ? "command line --" + (key.equals("seeds") ? "seed" : key)
+          : "command line -D " + key;
       try {
         ConfigValue value = path.equals(NODE + "seeds")
             ? ConfigValueFactory.fromIterable(
@@ -389,6 +394,9 @@ public record NodeSettings(
         Duration d = c.getDuration(NODE + key);
         if (d.isNegative() || d.isZero()) bad(key, d + " must be positive (e.g. 10s)");
         return d;
+      } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+        bad(key, "\"" + c.getValue(NODE + key).unwrapped() + "\" is not a duration (e.g. 500ms, 10s, 1m)");
+        return null;
       } catch (ConfigException e) {
         problems.add(e.getMessage());
         return null;
@@ -400,6 +408,9 @@ public record NodeSettings(
         Duration d = c.getDuration(NODE + key);
         if (d.isNegative()) bad(key, d + " must not be negative (0s turns it off)");
         return d;
+      } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+        bad(key, "\"" + c.getValue(NODE + key).unwrapped() + "\" is not a duration (e.g. 500ms, 10s, 1m)");
+        return null;
       } catch (ConfigException e) {
         problems.add(e.getMessage());
         return null;

@@ -165,7 +165,7 @@ class ClusterTlsSettingsTest {
     o.put("glow.node.cluster-tls.hostname-verification", "on");
     o.put("host", "10.0.0.9");
     var e = assertThrows(NodeSettings.Invalid.class, () -> NodeSettings.load(Optional.empty(), o));
-    assertEquals(List.of("command line --glow.node.cluster-tls.hostname-verification: "
+    assertEquals(List.of("command line -D glow.node.cluster-tls.hostname-verification: "
         + "glow.node.cluster-tls.hostname-verification: on, but the certificate of key \"n1\" in " + n1
         + " does not name this node's host 10.0.0.9 (give it -ext san=ip:10.0.0.9 or san=dns:10.0.0.9, "
         + "or turn hostname-verification off)"), e.problems());

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -152,10 +153,21 @@ class NodeSettingsTest {
   }
 
   @Test
+  void aBadValueNamesTheFlagOrTheDashDItCameFromAndADurationSaysWhatOneLooksLike() {
+    var e = assertThrows(NodeSettings.Invalid.class, () -> NodeSettings.load(Optional.empty(),
+        new LinkedHashMap<>(Map.of("cluster-port", "abc", "sync-interval", "fast"))));
+    assertTrue(e.problems().contains("command line --cluster-port: glow.node.cluster-port: \"abc\" is not a port (use 0-65535)"),
+        e.problems().toString());
+    assertTrue(e.problems().contains(
+        "command line -D sync-interval: glow.node.sync-interval: \"fast\" is not a duration (e.g. 500ms, 10s, 1m)"),
+        "there is no --sync-interval flag; the value came from -D sync-interval=fast: " + e.problems());
+  }
+
+  @Test
   void aHousekeepingValueThatIsNotABlockIsRejected() {
     var e = assertThrows(NodeSettings.Invalid.class, () -> NodeSettings.load(Optional.empty(),
         Map.of("glow.node.housekeeping", "off")));
-    assertEquals(List.of("command line --glow.node.housekeeping: glow.node.housekeeping: must be a block"
+    assertEquals(List.of("command line -D glow.node.housekeeping: glow.node.housekeeping: must be a block"
         + " { keep-versions, interval, artifact-grace, removed-instance-retention }"), e.problems());
   }
 
@@ -163,7 +175,7 @@ class NodeSettingsTest {
   void aRolloutLeaseThatCannotSurviveOneLostRenewalIsRejected() {
     var e = assertThrows(NodeSettings.Invalid.class, () -> NodeSettings.load(Optional.empty(),
         Map.of("glow.node.supervisor.rollout-lease", "2s")));
-    assertEquals(List.of("command line --glow.node.supervisor.rollout-lease: glow.node.supervisor.rollout-lease: PT2S"
+    assertEquals(List.of("command line -D glow.node.supervisor.rollout-lease: glow.node.supervisor.rollout-lease: PT2S"
         + " must be more than twice rollout-renew PT1S (a permit must survive one lost renewal), e.g. 5s with renew 1s"),
         e.problems());
   }
@@ -184,7 +196,7 @@ class NodeSettingsTest {
   @Test
   void aStopTimeoutThatIsNeitherAutoNorPositiveIsRejected() {
     var e = assertThrows(NodeSettings.Invalid.class, () -> NodeSettings.load(Optional.empty(), Map.of("stop-timeout", "0s")));
-    assertEquals(List.of("command line --stop-timeout: glow.node.stop-timeout: PT0S must be positive (e.g. 10s)"), e.problems());
+    assertEquals(List.of("command line -D stop-timeout: glow.node.stop-timeout: PT0S must be positive (e.g. 10s)"), e.problems());
     var never = assertThrows(NodeSettings.Invalid.class,
         () -> NodeSettings.load(Optional.empty(), Map.of("stop-timeout", "never")));
     assertTrue(never.getMessage().contains("glow.node.stop-timeout"), never.getMessage());
