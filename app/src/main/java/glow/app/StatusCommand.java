@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -90,6 +91,7 @@ public final class StatusCommand implements Callable<Integer> {
       nodes.add(List.of(n.path("name").asText(), n.path("status").asText(), n.path("address").asText(), String.join(", ", role)));
     }
     table(out, nodes);
+    notMemberYet(cluster).ifPresent(out::println);
     out.println();
     out.println(repoLine(repo));
     for (JsonNode p : repo.path("problems")) {
@@ -119,8 +121,20 @@ public final class StatusCommand implements Callable<Integer> {
     StatusExposes.print(out, exposes);
   }
 
-  /** The repo version line: valid, or how many problems (the list follows it). */
+  /** Why the node table is empty: the node asked is not (yet) a cluster member, so it knows no member. */
+  static Optional<String> notMemberYet(JsonNode cluster) {
+    if (cluster.path("nodes").size() > 0) return Optional.empty();
+    return Optional.of("node " + cluster.path("self").asText() + " (" + cluster.path("selfAddress").asText()
+        + ") is not a cluster member yet: it is joining; if this lasts, no seed answers (see its log)");
+  }
+
+  /** The repo version line: valid, none yet (and why), or how many problems (the list follows it). */
   static String repoLine(JsonNode repo) {
+    if (repo.path("version").asText().equals("none")) {
+      return "repo: none yet (" + (repo.path("source").asText().equals("(none)")
+          ? "the node was started without --repo, so nothing is deployed"
+          : "no version received yet: the repo sync job reads it once the node is a cluster member") + ")";
+    }
     int n = repo.path("problems").size();
     return "repo " + repo.path("version").asText() + (repo.path("valid").asBoolean() ? " (valid)"
         : " (" + n + (n == 1 ? " problem" : " problems") + ": the last good version of each file is in force)");
