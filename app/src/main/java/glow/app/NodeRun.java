@@ -137,7 +137,12 @@ final class NodeRun {
         node = GlowNode.start(settings, services);
       } catch (RuntimeException e) {
         // e.g. the cluster port is taken (Akka fails to bind while creating the system)
-        err.println("glow " + command + ": node " + settings.name() + " did not start: " + rootMessage(e));
+        String why = rootMessage(e);
+        err.println("glow " + command + ": node " + settings.name() + " did not start: " + why);
+        if (why.contains("Address already in use")) {
+          err.println("  hint: another process (another glow node or glow dev?) listens on cluster port "
+              + settings.clusterPort() + "; stop it, or give this node another --cluster-port (0 = any free port)");
+        }
         err.flush();
         return CommandLine.ExitCode.SOFTWARE;
       }

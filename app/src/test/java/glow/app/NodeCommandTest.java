@@ -82,6 +82,8 @@ class NodeCommandTest {
       assertEquals(1, r.code(), r.err());
       assertTrue(r.err().contains("glow node: node dev did not start: Failed to bind TCP to [127.0.0.1:"
           + taken.getLocalPort() + "]"), r.err());
+      assertTrue(r.err().contains("  hint: another process (another glow node or glow dev?) listens on cluster port "
+          + taken.getLocalPort() + "; stop it, or give this node another --cluster-port (0 = any free port)"), r.err());
     }
   }
 
