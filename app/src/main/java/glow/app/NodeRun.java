@@ -170,7 +170,8 @@ final class NodeRun {
         return CommandLine.ExitCode.USAGE;
       }
       out.println("glow: API and dashboard at " + api.url() + "/" + (generatedToken == null ? ""
-          : " (API token for this run: " + generatedToken + "; e.g. GLOW_TOKEN=" + generatedToken + " glow sync)"));
+          : " (API token for this run: " + generatedToken + "; e.g. GLOW_TOKEN=" + generatedToken + " "
+              + cliName(System.getenv("GLOW_HOME"), Path.of("").toAbsolutePath()) + " sync)"));
       out.flush();
       GlowNode running = node;
       // whichever comes first: a stop request, or the system terminating by itself (downed, left)
@@ -232,6 +233,16 @@ final class NodeRun {
       err.println("glow " + command + ": " + what + " failed: " + e);
     }
     err.flush();
+  }
+
+  /**
+   * How to call the CLI from here, for the hints this command prints: {@code ./glow} from the checkout
+   * the {@code ./glow} script runs (it sets GLOW_HOME), its full path from elsewhere, else {@code glow}.
+   */
+  static String cliName(String glowHome, Path cwd) {
+    if (glowHome == null || glowHome.isBlank()) return "glow";
+    Path script = Path.of(glowHome).toAbsolutePath().normalize().resolve("glow");
+    return script.getParent().equals(cwd.toAbsolutePath().normalize()) ? "./glow" : script.toString();
   }
 
   private static String rootMessage(Throwable e) {
