@@ -192,6 +192,9 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   private int gen;
   private InstanceSpec desired; // the spec last read from the snapshot (null before the first)
   private InstanceSpec attempted; // the spec of the last start attempt
+  // while the rollout to desired is stopped (halted): the spec this instance ran before, which a
+  // crash or a restart by hand comes back on; null when the instance follows the repo
+  private InstanceSpec kept;
   private boolean backoffPending;
   private boolean failed;
   private Instant failedAt;
@@ -312,7 +315,8 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
           failWaiters(where() + "is not in this node's snapshot, nothing to restart");
           return terminate("stopping: the deployment is gone from this node's snapshot");
         }
-        start(want);
+        desired = want;
+        start(toStart(want));
       }
     }
     return this;
@@ -326,23 +330,24 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     if (read.isEmpty()) return terminate("stopping: the deployment is gone from this node's snapshot");
     InstanceSpec want = read.get();
     desired = want;
+    InstanceSpec next = toStart(want);
     switch (phase) {
       case STARTING, STOPPING -> {
         // the start in flight (or the one after the stop) re-reconciles with the latest spec
       }
       case IDLE -> {
         if (backoffPending) {
-          if (!want.equals(attempted)) {
+          if (!next.equals(attempted)) {
             timers.cancel(BACKOFF_TIMER);
             backoffPending = false;
-            start(want);
+            start(next);
           }
         } else if (failed) {
-          if (!want.equals(attempted) || !Instant.now().isBefore(failedAt.plus(runtime.timing().failedRetry()))) {
-            start(want);
+          if (!next.equals(attempted) || !Instant.now().isBefore(failedAt.plus(runtime.timing().failedRetry()))) {
+            start(next);
           }
         } else {
-          start(want);
+          start(next);
         }
       }
       case RUNNING -> reconcileRunning(want);
@@ -365,7 +370,10 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     boolean configRestart = !replace && plan.onChange() == OnChange.RESTART && plan.configVersion() != null
         && !plan.configVersion().equals(appliedConfig);
     if (replace || configRestart) {
-      if (!permit.mayGoDown(want, healthy)) {
+      if (kept != null && permit.haltOf(want) != null && (!healthy || permit.counted())) {
+        return; // back on the spec it ran after a crash: being down does not move it onto the halted one
+      }
+      if (!permit.mayGoDown(want, healthy, state)) {
         notApplied = permit.waiting(); // the old process serves on until a permit comes
         return;
       }
@@ -421,6 +429,8 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   private Behavior<Command> onPermitAnswer(PermitAnswer a) {
     if (permit.onAnswer(a.answer())) return terminating ? this : reconcile(); // granted: go
     if (phase == Phase.RUNNING && permit.asking()) {
+      // halted: a crash or a restart of this instance comes back on what it runs now, not the failed spec
+      if (kept == null && desired != null && permit.haltOf(desired) != null) kept = runningSpec;
       notApplied = permit.waiting();
       publish();
     }
@@ -435,18 +445,21 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   }
 
   private Behavior<Command> onPermitSettled(PermitSettled s) {
-    if (s.gen() == gen && phase == Phase.RUNNING && healthy) permit.release();
-    return this;
+    if (s.gen() != gen || phase != Phase.RUNNING || !healthy) return this;
+    permit.release();
+    // serving again: an instance kept on its old spec asks for the repo's at once (and hears the halt)
+    return terminating ? this : reconcile();
   }
 
   // ---------------------------------------------------------------- start
 
+  /** @param want the spec to start: the repo's, or the kept one ({@link #toStart}) */
   private void start(InstanceSpec want) {
     permit.starting(want);
     unhealthy.starting();
     gen++;
     attempted = want;
-    desired = want;
+    if (!want.equals(kept)) desired = want;
     failed = false;
     backoffPending = false;
     phase = Phase.STARTING;
@@ -667,7 +680,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
       String service = app + ":" + p.declared();
       String endpoint = runtime.advertiseHost() + ":" + p.port();
       registered.add(new ServiceRegistry.Register(service, endpoint, runtime.node()));
-      if (permit.held()) {
+      if (permit.counted()) {
         // under a rollout permit: released only once every node has the new endpoints
         @SuppressWarnings("unchecked")
         Class<StatusReply<Done>> replyClass = (Class<StatusReply<Done>>) (Class<?>) StatusReply.class;
@@ -694,7 +707,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private Behavior<Command> terminate(String why) {
     terminating = true;
-    permit.release();
+    permit.close();
     timers.cancel(BACKOFF_TIMER);
     backoffPending = false;
     failWaiters(where() + "was stopped");
@@ -771,7 +784,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private Behavior<Command> onPostStop() {
     closed.set(true);
-    permit.release();
+    permit.close();
     deregisterAll();
     failWaiters(where() + "was stopped");
     // last resort: a failure or a stop without Stop (system shutdown) must not leave a process
@@ -802,20 +815,25 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   }
 
   private InstanceStatus status() {
-    InstanceSpec shown = runningSpec != null && process != null ? runningSpec : desired;
+    InstanceSpec shown = runningSpec != null && process != null ? runningSpec : kept != null ? kept : desired;
     Map<String, Integer> ports = new LinkedHashMap<>();
     if (shown != null) shown.ports().values().forEach(p -> ports.put(p.name(), p.port()));
     Integer exitCode = lastExit == null ? null
         : lastExit instanceof ExitStatus.Exited x ? x.code() : 128 + ((ExitStatus.Killed) lastExit).signal();
     return new InstanceStatus(key, shown == null ? null : shown.id(), app,
         shown == null ? null : shown.spec().image(), shown == null ? null : shown.spec().version(), runtime.node(),
-        state, notApplied != null ? notApplied : detail, process == null ? null : process.pid(), ports, healthy,
+        state, notApplied != null ? notApplied : withKeptNote(detail),
+        process == null ? null : process.pid(), ports, healthy,
         restarts, startedAt, exitCode, lastExit == null ? null : lastExit.toString(),
         process == null ? null : appliedConfig, since);
   }
 
-  /** Publishes the status on the local event stream when it differs from the last one published. */
+  /**
+   * Publishes the status on the local event stream when it differs from the last one published;
+   * first tells the rollout permit whether the instance serves (every state change passes here).
+   */
   private void publish() {
+    permit.observe(phase == Phase.RUNNING && healthy, state, desired);
     InstanceStatus s = status();
     if (!s.equals(lastPublished)) {
       lastPublished = s;
@@ -828,6 +846,23 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   /** The spec of this instance in snapshot if it is deployed on this node. */
   private Optional<InstanceSpec> onThisNode(Snapshot snapshot) {
     return snapshot.instance(key).filter(i -> i.node().equals(runtime.node()));
+  }
+
+  /**
+   * The spec to start: the repo's want, or the kept one while the rollout to want is stopped. A
+   * new commit (another target) lifts the halt: the instance follows the repo again.
+   */
+  private InstanceSpec toStart(InstanceSpec want) {
+    if (kept != null && permit.haltOf(want) == null) kept = null;
+    return kept != null ? kept : want;
+  }
+
+  /** The detail, with "; kept on 1.0.0: rollout of web to 1.1.0 stopped: … (fix the app and commit)" while kept. */
+  private String withKeptNote(String what) {
+    String why = kept == null || desired == null ? null : permit.haltOf(desired);
+    if (why == null) return what;
+    return what + "; kept on " + kept.spec().version() + ": rollout of " + app + " to " + desired.spec().version()
+        + " stopped: " + why + " (fix the app and commit)";
   }
 
   /** The spec to restart with: the snapshot's, or the last one seen when there is no snapshot yet. */

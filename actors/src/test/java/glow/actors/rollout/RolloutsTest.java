@@ -35,8 +35,8 @@ class RolloutsTest {
   }
 
   static Request ask(String instance, String target, int max, boolean holding, String halt, ActorRef<Answer> to) {
-    return new Request("greeter", instance, "n1", target, target.substring(0, target.indexOf('/')), max, holding, halt,
-        to);
+    return new Request("greeter", instance, "n1", target, target.substring(0, target.indexOf('/')), max,
+        holding ? Rollouts.Kind.RENEW : Rollouts.Kind.ASK, null, halt, to);
   }
 
   /** A coordinator past its quiet start (it grants nothing while it learns). */
@@ -69,7 +69,8 @@ class RolloutsTest {
         "greeter#1 on n1 and greeter#2 on n1 are being replaced"), third);
     // another app has its own budget
     TestProbe<Answer> other = testKit.createTestProbe();
-    c.tell(new Request("billing", "billing#1", "n2", "2.0.0/b", "2.0.0", 1, false, null, other.ref()));
+    c.tell(new Request("billing", "billing#1", "n2", "2.0.0/b", "2.0.0", 1, Rollouts.Kind.ASK, null, null,
+        other.ref()));
     assertEquals(Verdict.GRANTED, other.receiveMessage(WAIT).verdict());
 
     c.tell(new Release("greeter", "greeter#1"));
@@ -91,7 +92,8 @@ class RolloutsTest {
     ActorRef<Rollouts.Command> second = testKit.spawn(Rollouts.create(LEASE));
     Answer early = answer(second, ask("greeter#2", "1.1.0/a", 1, false, null, waiter.ref()), waiter);
     assertEquals(Verdict.WAIT, early.verdict());
-    assertEquals("the rollout coordinator has just started and first hears which permits are out (500 ms)",
+    assertEquals("the rollout coordinator has just started and first hears which instances are down or being"
+        + " replaced (500 ms)",
         early.reason());
     // the holder renews as it always does; the new coordinator learns its permit from that
     assertEquals(Verdict.GRANTED, answer(second, ask("greeter#1", "1.1.0/a", 1, true, null, holder.ref()), holder)
@@ -142,7 +144,7 @@ class RolloutsTest {
     TestProbe<Rollouts.State> state = testKit.createTestProbe();
     c.tell(new Rollouts.GetState(state.ref()));
     assertEquals(List.of(new Rollouts.AppRollout("greeter", List.of("greeter#1 on n1 (to 1.1.0)"),
-        Map.of("1.1.0/a", why))), state.receiveMessage(WAIT).apps());
+        List.of(), Map.of("1.1.0/a", why))), state.receiveMessage(WAIT).apps());
 
     // a fixing commit: the failed instance carries its permit to the new target; the others may follow
     assertEquals(Verdict.GRANTED, answer(c, ask("greeter#1", "1.2.0/b", 2, true, null, failed.ref()), failed)
@@ -175,6 +177,6 @@ class RolloutsTest {
     ser.verifySerialization(new Rollouts.GetState(s.ref()), true);
     ser.verifySerialization(new Answer("greeter#1", "1.1.0/a", Verdict.HALTED, "why"), true);
     ser.verifySerialization(new Rollouts.State(false, List.of(new Rollouts.AppRollout("greeter",
-        List.of("greeter#1 on n1 (to 1.1.0)"), Map.of("1.1.0/a", "why")))), true);
+        List.of("greeter#1 on n1 (to 1.1.0)"), List.of("greeter#3 on n2 (backoff)"), Map.of("1.1.0/a", "why")))), true);
   }
 }
