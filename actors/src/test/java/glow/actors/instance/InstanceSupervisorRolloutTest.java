@@ -113,6 +113,7 @@ class InstanceSupervisorRolloutTest {
     assertTrue(down.target().startsWith("1.0.0/"), down.target());
     awaitDetail(s -> s.state().equals("running") && "1.0.0".equals(s.version()));
     serveAgain();
+    coordinator.expectNoMessage(Duration.ofMillis(300)); // serving: neither reports nor asks
     return sup;
   }
 
@@ -125,7 +126,6 @@ class InstanceSupervisorRolloutTest {
     reg.replyTo().tell(StatusReply.ack());
     coordinator.fishForMessage(WAIT, c -> c.equals(new Rollouts.Release("web", "web#1"))
         ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
-    coordinator.expectNoMessage(Duration.ofMillis(300)); // serving: neither reports nor asks
   }
 
   InstanceStatus awaitDetail(java.util.function.Predicate<InstanceStatus> ok) {
@@ -316,5 +316,76 @@ class InstanceSupervisorRolloutTest {
     List<Rollouts.Command> meanwhile = within(coordinator, Duration.ofMillis(300));
     assertTrue(meanwhile.stream().allMatch(c -> c instanceof Request r && r.kind() == Rollouts.Kind.DOWN
         && r.target().startsWith("1.1.0/")), "no more asking, only its down report: " + meanwhile);
+  }
+
+  @Test
+  void aCrashLoopingInstanceMovesToANewVersionAtOnceWithoutAskingAndServesAfterItsDownReportIsReleased()
+      throws IOException {
+    ActorRef<Command> sup = runningWeb();
+    driver.onStart(p -> p.exit(1)); // from now on every start of the app crashes
+    driver.lastStarted().orElseThrow().exit(1);
+    Request down = request(Rollouts.Kind.DOWN);
+    assertEquals("backoff", down.state());
+    assertTrue(down.target().startsWith("1.0.0/"), down.target());
+    awaitDetail(s -> s.state().equals("backoff") && s.restarts() >= 2); // crash-looping on 1.0.0
+
+    driver.onStart(p -> { }); // the fix
+    app("1.1.0");
+    sup.tell(new Ensure());
+    List<Rollouts.Command> got = coordinator.fishForMessage(WAIT, c -> c instanceof Request r
+        && r.target().startsWith("1.1.0/") ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    assertTrue(got.stream().allMatch(c -> c instanceof Request r && r.kind() == Rollouts.Kind.DOWN),
+        "not serving: it never asks, it reports itself down for the new target: " + got);
+    InstanceStatus fixed = awaitDetail(s -> s.state().equals("running") && "1.1.0".equals(s.version()));
+    assertEquals("healthy, pid " + fixed.pid(), fixed.detail());
+    serveAgain();
+    coordinator.expectNoMessage(Duration.ofMillis(300));
+  }
+
+  @Test
+  void aHaltedRolloutBringsAKilledOrRestartedInstanceBackOnTheVersionItRanUntilANewCommit() throws Exception {
+    ActorRef<Command> sup = runningWeb();
+    app("1.1.0");
+    sup.tell(new Ensure());
+    Request ask = request(false);
+    String why = "web#2 on n2: exited with code 1 before it was healthy";
+    ask.replyTo().tell(new Answer("web#1", ask.target(), Verdict.HALTED, why));
+    String halted = "rollout of web to 1.1.0 stopped: " + why + " (fix the app and commit)";
+    awaitDetail(s -> s.detail().equals(halted));
+    InMemoryProcess old = driver.lastStarted().orElseThrow();
+
+    old.signal(glow.actors.process.Signal.KILL); // kill -9
+    Request down = request(Rollouts.Kind.DOWN);
+    assertEquals(ask.target(), down.target());
+    assertEquals(why, down.halt(), "its down report keeps the halt remembered by the coordinator");
+    InstanceStatus back = awaitDetail(s -> s.state().equals("running") && s.pid() != null && s.pid() != old.pid());
+    assertEquals("1.0.0", back.version(), "back on the version it ran, not the halted one");
+    assertEquals(1, back.restarts());
+    assertEquals("healthy, pid " + back.pid() + "; kept on 1.0.0: " + halted, back.detail());
+    serveAgain();
+    // serving again: it asks for the repo's version at once and is told the rollout is still stopped
+    Request again = request(false);
+    assertEquals(ask.target(), again.target());
+    assertEquals(why, again.halt());
+    again.replyTo().tell(new Answer("web#1", again.target(), Verdict.HALTED, why));
+    awaitDetail(s -> s.detail().equals(halted) && back.pid().equals(s.pid()));
+
+    TestProbe<StatusReply<akka.Done>> restarted = testKit.createTestProbe();
+    sup.tell(new InstanceSupervisor.Restart(restarted.ref())); // by hand: POST /api/instances/web%231/restart
+    assertTrue(restarted.receiveMessage(WAIT).isSuccess());
+    InstanceStatus byHand = awaitDetail(s -> s.state().equals("running") && !back.pid().equals(s.pid()));
+    assertEquals("1.0.0", byHand.version());
+    assertTrue(driver.started().stream().noneMatch(p -> "1.1.0".equals(p.spec().environment().get("GLOW_VERSION"))),
+        "1.1.0 never started here");
+    serveAgain();
+    request(false).replyTo().tell(new Answer("web#1", ask.target(), Verdict.HALTED, why));
+
+    app("1.2.0"); // a new commit lifts the halt: a new rollout, asked for like any
+    sup.tell(new Ensure());
+    Request fresh = request(false);
+    assertTrue(fresh.target().startsWith("1.2.0/"), fresh.target());
+    assertNull(fresh.halt());
+    fresh.replyTo().tell(new Answer("web#1", fresh.target(), Verdict.GRANTED, null));
+    awaitDetail(s -> s.state().equals("running") && "1.2.0".equals(s.version()));
   }
 }

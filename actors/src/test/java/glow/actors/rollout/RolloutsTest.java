@@ -80,6 +80,92 @@ class RolloutsTest {
     assertEquals(Verdict.WAIT, answer(c, ask("greeter#1", "1.1.0/a", 2, false, null, p1.ref()), p1).verdict());
   }
 
+  static Request down(String instance, String target, int max, String state, String halt) {
+    return new Request("greeter", instance, "n1", target, target.substring(0, target.indexOf('/')), max,
+        Rollouts.Kind.DOWN, state, halt, null);
+  }
+
+  @Test
+  void instancesReportedDownCountAgainstMaxUnavailableAndTheAskSaysWhichAndWhy() {
+    ActorRef<Rollouts.Command> c = readyCoordinator();
+    TestProbe<Answer> p1 = testKit.createTestProbe();
+    TestProbe<Answer> p2 = testKit.createTestProbe();
+    c.tell(down("greeter#3", "1.0.0/z", 1, "backoff", null)); // crash-looping before any rollout: never answered
+    assertEquals(new Answer("greeter#1", "1.1.0/a", Verdict.WAIT, "greeter#3 on n1 (backoff) is not serving"),
+        answer(c, ask("greeter#1", "1.1.0/a", 1, false, null, p1.ref()), p1));
+    // a renewal updates the state; with max-unavailable 2 one serving instance may go
+    c.tell(down("greeter#3", "1.1.0/a", 2, "starting", null));
+    assertEquals(Verdict.GRANTED, answer(c, ask("greeter#1", "1.1.0/a", 2, false, null, p1.ref()), p1).verdict());
+    assertEquals(new Answer("greeter#2", "1.1.0/a", Verdict.WAIT,
+        "greeter#1 on n1 is being replaced; greeter#3 on n1 (starting) is not serving"),
+        answer(c, ask("greeter#2", "1.1.0/a", 2, false, null, p2.ref()), p2));
+    TestProbe<Rollouts.State> state = testKit.createTestProbe();
+    c.tell(new Rollouts.GetState(state.ref()));
+    assertEquals(List.of(new Rollouts.AppRollout("greeter", List.of("greeter#1 on n1 (to 1.1.0)"),
+        List.of("greeter#3 on n1 (starting)"), Map.of())), state.receiveMessage(WAIT).apps());
+
+    c.tell(new Release("greeter", "greeter#3")); // it serves again
+    assertEquals(Verdict.GRANTED, answer(c, ask("greeter#2", "1.1.0/a", 2, false, null, p2.ref()), p2).verdict());
+    p1.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void aDownReportIsNeverRefusedEvenWhenItGoesBeyondMaxUnavailable() {
+    ActorRef<Rollouts.Command> c = readyCoordinator();
+    TestProbe<Answer> holder = testKit.createTestProbe();
+    TestProbe<Answer> waiter = testKit.createTestProbe();
+    assertEquals(Verdict.GRANTED, answer(c, ask("greeter#1", "1.1.0/a", 1, false, null, holder.ref()), holder)
+        .verdict());
+    c.tell(down("greeter#2", "1.1.0/a", 1, "backoff", null)); // crashed meanwhile: nobody asks a crash first
+    c.tell(new Release("greeter", "greeter#1"));
+    assertEquals("greeter#2 on n1 (backoff) is not serving",
+        answer(c, ask("greeter#3", "1.1.0/a", 1, false, null, waiter.ref()), waiter).reason());
+    // an ask from an instance with a down report still held means it serves: its stale report goes
+    TestProbe<Answer> back = testKit.createTestProbe();
+    Answer own = answer(c, ask("greeter#2", "1.1.0/a", 1, false, null, back.ref()), back);
+    assertEquals(Verdict.GRANTED, own.verdict(), own.toString());
+  }
+
+  @Test
+  void aDownReportExpiresWhenNotRenewedAndANewCoordinatorLearnsItFromRenewals() {
+    ActorRef<Rollouts.Command> c = readyCoordinator();
+    TestProbe<Answer> waiter = testKit.createTestProbe();
+    c.tell(down("greeter#3", "1.1.0/a", 1, "failed", null)); // its node dies: no renewal
+    assertEquals(Verdict.WAIT, answer(c, ask("greeter#1", "1.1.0/a", 1, false, null, waiter.ref()), waiter).verdict());
+    waiter.awaitAssert(WAIT, () -> {
+      assertEquals(Verdict.GRANTED, answer(c, ask("greeter#1", "1.1.0/a", 1, false, null, waiter.ref()), waiter)
+          .verdict());
+      return null;
+    });
+
+    ActorRef<Rollouts.Command> fresh = testKit.spawn(Rollouts.create(LEASE));
+    TestProbe<Answer> asker = testKit.createTestProbe();
+    // renewed every 100 ms from the start: past the quiet start it still counts
+    long until = System.nanoTime() + LEASE.multipliedBy(3).toNanos();
+    while (System.nanoTime() < until) {
+      fresh.tell(down("greeter#3", "1.1.0/a", 1, "backoff", null));
+      asker.expectNoMessage(Duration.ofMillis(100));
+    }
+    fresh.tell(down("greeter#3", "1.1.0/a", 1, "backoff", null));
+    assertEquals("greeter#3 on n1 (backoff) is not serving",
+        answer(fresh, ask("greeter#2", "1.1.0/a", 1, false, null, asker.ref()), asker).reason());
+  }
+
+  @Test
+  void aHaltRepeatedInADownReportIsRememberedAndAnAppOnlyDownIsNotListedAsRolling() {
+    ActorRef<Rollouts.Command> c = readyCoordinator();
+    TestProbe<Rollouts.State> state = testKit.createTestProbe();
+    c.tell(down("greeter#3", "1.0.0/z", 1, "backoff", null));
+    c.tell(new Rollouts.GetState(state.ref()));
+    assertEquals(List.of(), state.receiveMessage(WAIT).apps(), "a crash with nothing to roll is not a rollout");
+
+    String why = "greeter#1 on n2: exited with code 1 before it was healthy";
+    c.tell(down("greeter#2", "1.1.0/a", 1, "backoff", why)); // kept on its old version for that halt
+    TestProbe<Answer> p = testKit.createTestProbe();
+    assertEquals(new Answer("greeter#4", "1.1.0/a", Verdict.HALTED, why),
+        answer(c, ask("greeter#4", "1.1.0/a", 1, false, null, p.ref()), p));
+  }
+
   @Test
   void aNewCoordinatorGrantsNothingUntilItHeardTheRenewalsSoNoSecondPermitIsOut() {
     ActorRef<Rollouts.Command> first = readyCoordinator();
