@@ -18,8 +18,9 @@ import glow.conf.snapshot.InstanceSpec;
  * repeated every renew interval) → HELD (a permit: the lease is renewed every renew interval) →
  * NONE (released). NONE or ASKING → DOWN when the instance stops serving on its own (first start,
  * crash, unhealthy, restart by hand): the down report is renewed like a permit and counts against
- * the app's max-unavailable; a DOWN instance replaces without asking, since it costs no
- * availability. HELD and DOWN are both kept through every further start until a process of the
+ * the app's max-unavailable. An instance whose process is not healthy replaces without asking,
+ * since that costs no availability; a DOWN one whose new process is healthy but not yet settled
+ * waits for the settle and then asks like any serving instance. HELD and DOWN are both kept through every further start until a process of the
  * instance is healthy and settled, so a failed replacement keeps counting as unavailable (and a
  * HELD one's renewals carry the halt). Only a HELD replacement's failure stops a rollout: an
  * instance that was down anyway proves nothing about the new version.
@@ -41,6 +42,7 @@ final class RolloutPermit {
   private RolloutTarget target; // ASKING, HELD: what the permit is for; DOWN: what the repo asks for
   private int maxUnavailable = 1;
   private String waitReason;
+  private RolloutTarget settlingFor; // DOWN, healthy: the target it asks for once its start settled
   private String downState; // DOWN: the supervisor's state, for the others' wait reason
   private String failure; // HELD: why this instance's replacement failed
   private boolean wentDown; // HELD: the instance stopped or started under this permit
@@ -76,20 +78,27 @@ final class RolloutPermit {
   }
 
   /**
-   * True when the instance may go down now to become want: no coordinator, a permit or down report
-   * held, or not serving anyway. Otherwise asks for a permit (once; the tick repeats it) and returns
-   * false.
+   * True when the instance may go down now to become want: no coordinator, a permit held, or its
+   * process not healthy anyway. A healthy process still under a down report (its registration
+   * being confirmed and settling after its start) waits for that first, then asks: it serves
+   * traffic already, so going down would cost availability the coordinator does not see. Otherwise
+   * asks for a permit (once; the tick repeats it) and returns false.
+   *
+   * @param healthy the process runs and passes its health check
    */
-  boolean mayGoDown(InstanceSpec want, boolean serving, String state) {
+  boolean mayGoDown(InstanceSpec want, boolean healthy, String state) {
     if (rollouts == null) return true;
     if (mode == Mode.HELD) {
       wentDown = true; // from here on the permit is kept until a new process is healthy and settled
       return true;
     }
-    if (mode == Mode.DOWN) return true;
-    if (!serving) {
+    if (!healthy) {
       observe(false, state, want);
       return true;
+    }
+    if (mode == Mode.DOWN) {
+      settlingFor = RolloutTarget.of(want);
+      return false; // asks once released (the supervisor reconciles after the settle)
     }
     RolloutTarget t = RolloutTarget.of(want);
     if (mode == Mode.ASKING && t.equals(target)) return false;
@@ -122,6 +131,7 @@ final class RolloutPermit {
           runtime.timing().rolloutRenew());
     }
     mode = Mode.DOWN; // also from ASKING: a crash while waiting needs no permit any more
+    settlingFor = null;
     target = t;
     maxUnavailable = want.spec().rollout().maxUnavailable();
     downState = state;
@@ -131,6 +141,7 @@ final class RolloutPermit {
 
   /** The wanted change went away while asking, or a granted permit was never used: give it back. */
   void notNeeded() {
+    settlingFor = null;
     if (mode == Mode.ASKING || (mode == Mode.HELD && !wentDown)) release();
   }
 
@@ -231,6 +242,7 @@ final class RolloutPermit {
     if (counted()) rollouts.tell(new Rollouts.Release(app, key));
     mode = Mode.NONE;
     target = null;
+    settlingFor = null;
     failure = null;
     waitReason = null;
     downState = null;
@@ -246,8 +258,12 @@ final class RolloutPermit {
     closed = true;
   }
 
-  /** Why the instance keeps its old process, for its status detail; null unless asking. */
+  /** Why the instance keeps its old process, for its status detail; null unless asking or settling. */
   String waiting() {
+    if (mode == Mode.DOWN && settlingFor != null) {
+      return "waiting to roll to " + settlingFor.version() + ": its own start settles first (registration and"
+          + " rollout-settle)";
+    }
     if (mode != Mode.ASKING) return null;
     if (target.equals(haltedTarget)) {
       return "rollout of " + app + " to " + target.version() + " stopped: " + haltReason + " (fix the app and commit)";

@@ -99,15 +99,19 @@ public final class Rollouts extends AbstractBehavior<Rollouts.Command> {
    * One app's rollout as the coordinator sees it.
    *
    * @param replacing instances holding a permit: "greeter#2 on n2 (to 1.1.0)"
-   * @param unavailable instances down without a permit, counted against max-unavailable:
-   *     "greeter#3 on n1 (backoff)"
    * @param stopped target id to the reason its rollout stopped
    */
-  public record AppRollout(String app, List<String> replacing, List<String> unavailable, Map<String, String> stopped)
+  public record AppRollout(String app, List<String> replacing, Map<String, String> stopped)
       implements CborSerializable {}
 
-  /** @param learning true while a just-started coordinator grants nothing */
-  public record State(boolean learning, List<AppRollout> apps) implements CborSerializable {}
+  /**
+   * @param learning true while a just-started coordinator grants nothing
+   * @param apps the apps rolling: a permit out, a halted target, or an instance told to wait
+   * @param down per app (rolling or not), its instances reported not serving, counted against
+   *     max-unavailable besides the permits: "greeter#3 on n1 (backoff)"
+   */
+  public record State(boolean learning, List<AppRollout> apps, Map<String, List<String>> down)
+      implements CborSerializable {}
 
   private enum Tick implements Command { INSTANCE }
 
@@ -288,9 +292,8 @@ public final class Rollouts extends AbstractBehavior<Rollouts.Command> {
   }
 
   /**
-   * Apps with a permit out, a halted target or an instance told to wait; each with its instances
-   * being replaced and those down without a permit. An app whose instances are only down (a crash
-   * with nothing to roll) is not listed.
+   * Apps with a permit out, a halted target or an instance told to wait, with the instances being
+   * replaced and the halts; and every app's instances reported down.
    */
   private State state() {
     long now = System.nanoTime();
@@ -309,9 +312,11 @@ public final class Rollouts extends AbstractBehavior<Rollouts.Command> {
     for (String app : rolling) {
       Map<String, String> stopped = new LinkedHashMap<>();
       new TreeMap<>(halts.getOrDefault(app, Map.of())).forEach((t, h) -> stopped.put(t, h.reason()));
-      apps.add(new AppRollout(app, sorted(replacing.get(app)), sorted(down.get(app)), stopped));
+      apps.add(new AppRollout(app, sorted(replacing.get(app)), stopped));
     }
-    return new State(now - learningUntil < 0, List.copyOf(apps));
+    Map<String, List<String>> downSorted = new LinkedHashMap<>();
+    down.forEach((app, names) -> downSorted.put(app, sorted(names)));
+    return new State(now - learningUntil < 0, List.copyOf(apps), downSorted);
   }
 
   private static List<String> sorted(List<String> names) {

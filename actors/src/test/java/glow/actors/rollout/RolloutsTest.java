@@ -101,8 +101,10 @@ class RolloutsTest {
         answer(c, ask("greeter#2", "1.1.0/a", 2, false, null, p2.ref()), p2));
     TestProbe<Rollouts.State> state = testKit.createTestProbe();
     c.tell(new Rollouts.GetState(state.ref()));
-    assertEquals(List.of(new Rollouts.AppRollout("greeter", List.of("greeter#1 on n1 (to 1.1.0)"),
-        List.of("greeter#3 on n1 (starting)"), Map.of())), state.receiveMessage(WAIT).apps());
+    Rollouts.State seen = state.receiveMessage(WAIT);
+    assertEquals(List.of(new Rollouts.AppRollout("greeter", List.of("greeter#1 on n1 (to 1.1.0)"), Map.of())),
+        seen.apps());
+    assertEquals(Map.of("greeter", List.of("greeter#3 on n1 (starting)")), seen.down());
 
     c.tell(new Release("greeter", "greeter#3")); // it serves again
     assertEquals(Verdict.GRANTED, answer(c, ask("greeter#2", "1.1.0/a", 2, false, null, p2.ref()), p2).verdict());
@@ -157,7 +159,9 @@ class RolloutsTest {
     TestProbe<Rollouts.State> state = testKit.createTestProbe();
     c.tell(down("greeter#3", "1.0.0/z", 1, "backoff", null));
     c.tell(new Rollouts.GetState(state.ref()));
-    assertEquals(List.of(), state.receiveMessage(WAIT).apps(), "a crash with nothing to roll is not a rollout");
+    Rollouts.State seen = state.receiveMessage(WAIT);
+    assertEquals(List.of(), seen.apps(), "a crash with nothing to roll is not a rollout");
+    assertEquals(Map.of("greeter", List.of("greeter#3 on n1 (backoff)")), seen.down());
 
     String why = "greeter#1 on n2: exited with code 1 before it was healthy";
     c.tell(down("greeter#2", "1.1.0/a", 1, "backoff", why)); // kept on its old version for that halt
@@ -230,7 +234,7 @@ class RolloutsTest {
     TestProbe<Rollouts.State> state = testKit.createTestProbe();
     c.tell(new Rollouts.GetState(state.ref()));
     assertEquals(List.of(new Rollouts.AppRollout("greeter", List.of("greeter#1 on n1 (to 1.1.0)"),
-        List.of(), Map.of("1.1.0/a", why))), state.receiveMessage(WAIT).apps());
+        Map.of("1.1.0/a", why))), state.receiveMessage(WAIT).apps());
 
     // a fixing commit: the failed instance carries its permit to the new target; the others may follow
     assertEquals(Verdict.GRANTED, answer(c, ask("greeter#1", "1.2.0/b", 2, true, null, failed.ref()), failed)
@@ -263,6 +267,8 @@ class RolloutsTest {
     ser.verifySerialization(new Rollouts.GetState(s.ref()), true);
     ser.verifySerialization(new Answer("greeter#1", "1.1.0/a", Verdict.HALTED, "why"), true);
     ser.verifySerialization(new Rollouts.State(false, List.of(new Rollouts.AppRollout("greeter",
-        List.of("greeter#1 on n1 (to 1.1.0)"), List.of("greeter#3 on n2 (backoff)"), Map.of("1.1.0/a", "why")))), true);
+        List.of("greeter#1 on n1 (to 1.1.0)"), Map.of("1.1.0/a", "why"))), Map.of("greeter",
+        List.of("greeter#3 on n2 (backoff)"))), true);
+    ser.verifySerialization(down("greeter#3", "1.1.0/a", 1, "backoff", "why"), true);
   }
 }
