@@ -388,4 +388,31 @@ class InstanceSupervisorRolloutTest {
     fresh.replyTo().tell(new Answer("web#1", fresh.target(), Verdict.GRANTED, null));
     awaitDetail(s -> s.state().equals("running") && "1.2.0".equals(s.version()));
   }
+
+  @Test
+  void aJustStartedHealthyInstanceSettlesUnderItsDownReportBeforeItAsksToRoll() throws IOException {
+    app("1.0.0");
+    ActorRef<Command> sup = testKit.spawn(InstanceSupervisor.create("n1/web#1",
+        fx.runtime(driver, registry.ref(), SupervisorTiming.fast(), coordinator.ref())));
+    supervisors.add(sup);
+    sup.tell(new Ensure());
+    request(Rollouts.Kind.DOWN);
+    awaitDetail(s -> s.state().equals("running") && "1.0.0".equals(s.version()));
+    InMemoryProcess first = driver.lastStarted().orElseThrow();
+
+    app("1.1.0"); // before its registration is confirmed: it serves traffic, but is not settled
+    sup.tell(new Ensure());
+    InstanceStatus s = awaitDetail(x -> x.detail().startsWith("waiting"));
+    assertEquals("waiting to roll to 1.1.0: its own start settles first (registration and rollout-settle)",
+        s.detail());
+    assertTrue(first.isRunning(), "a healthy process is not taken down under a down report");
+    List<Rollouts.Command> meanwhile = within(coordinator, Duration.ofMillis(300));
+    assertTrue(meanwhile.stream().allMatch(c -> c instanceof Request r && r.kind() == Rollouts.Kind.DOWN),
+        "no ask before it settled: " + meanwhile);
+
+    serveAgain(); // released: now it asks like any serving instance
+    Request ask = request(false);
+    assertTrue(ask.target().startsWith("1.1.0/"), ask.target());
+    assertTrue(first.isRunning());
+  }
 }
