@@ -3,7 +3,6 @@ package glow.api;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.eventstream.EventStream;
 import akka.actor.typed.javadsl.Adapter;
-import akka.actor.typed.pubsub.Topic;
 import akka.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import akka.http.javadsl.model.sse.ServerSentEvent;
 import akka.http.javadsl.server.AllDirectives;
@@ -11,7 +10,7 @@ import akka.http.javadsl.server.Route;
 import akka.japi.Pair;
 import akka.stream.OverflowStrategy;
 import akka.stream.javadsl.Source;
-import glow.actors.instance.InstanceStatus;
+import glow.api.events.InstanceEvent;
 import glow.api.events.RepoVersion;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +38,7 @@ final class EventsRoute extends AllDirectives {
         .preMaterialize(c.system());
     ActorRef<Object> ref = Adapter.toTyped(pre.first());
     // both unsubscribe by themselves when the source's actor stops (the client went away)
-    c.statusTopic().tell(Topic.subscribe(ref.<InstanceStatus>narrow()));
+    c.system().eventStream().tell(new EventStream.Subscribe<>(InstanceEvent.class, ref.<InstanceEvent>narrow()));
     c.system().eventStream().tell(new EventStream.Subscribe<>(RepoVersion.class, ref.<RepoVersion>narrow()));
     RepoVersion now = c.repo().get();
     Source<Object, akka.NotUsed> first = now == null ? Source.empty() : Source.single(now);
@@ -49,7 +48,7 @@ final class EventsRoute extends AllDirectives {
   }
 
   private static ServerSentEvent toEvent(Object o) {
-    if (o instanceof InstanceStatus s) return ServerSentEvent.create(Json.write(Views.instance(s, Instant.now())), "instance");
+    if (o instanceof InstanceEvent e) return ServerSentEvent.create(Json.write(Views.instance(e.status(), Instant.now())), "instance");
     return ServerSentEvent.create(Json.write(o), "repo");
   }
 }

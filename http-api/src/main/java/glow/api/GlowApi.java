@@ -1,19 +1,20 @@
 package glow.api;
 
+import akka.actor.InvalidActorNameException;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
 import akka.actor.typed.Props;
-import akka.actor.typed.pubsub.Topic;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.HttpsConnectionContext;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.ServerBuilder;
 import akka.management.cluster.bootstrap.ClusterBootstrap;
-import glow.actors.instance.InstanceStatus;
 import glow.actors.logs.NodeLogHub;
 import glow.actors.node.GlowNode;
 import glow.actors.node.NodeServices;
 import glow.api.events.RepoVersion;
 import glow.api.http.Tls;
+import glow.api.logs.LogServer;
 import glow.api.metrics.MetricsText;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -59,14 +60,20 @@ public final class GlowApi implements AutoCloseable {
     HttpsConnectionContext https = settings.tls() ? Tls.fromPem(settings.tlsCert().get(), settings.tlsKey().get()) : null;
     var system = node.system();
     String name = node.settings().name();
-    String n = "-" + STARTED.incrementAndGet(); // tests start a second API on one node
     AtomicReference<RepoVersion> repo = new AtomicReference<>();
     CompletableFuture<ApiActors.Started> started = new CompletableFuture<>();
-    ActorRef<ApiActors.Stop> actors = system.systemActorOf(ApiActors.create(name, logs,
-        node.settings().dataDir().resolve("logs"), services.topic(), repo, started), "glow-api" + n, Props.empty());
-    ActorRef<Topic.Command<InstanceStatus>> statusTopic;
+    Behavior<ApiActors.Stop> behavior = ApiActors.create(name, logs, node.settings().dataDir().resolve("logs"),
+        services.topic(), repo, started);
+    ActorRef<ApiActors.Stop> actors;
     try {
-      statusTopic = started.get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).statusTopic();
+      // the same path on every node: that is how the other nodes' APIs find this one's actors
+      actors = system.systemActorOf(behavior, "glow-api", Props.empty());
+    } catch (InvalidActorNameException taken) { // a second API on one node (tests): reachable from this node only
+      actors = system.systemActorOf(behavior, "glow-api-" + STARTED.incrementAndGet(), Props.empty());
+    }
+    ActorRef<LogServer.Command> logServer;
+    try {
+      logServer = started.get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).logServer();
     } catch (ExecutionException | TimeoutException e) {
       actors.tell(ApiActors.Stop.INSTANCE);
       throw new IllegalStateException("the API's actors did not start: " + e, e);
@@ -75,7 +82,7 @@ public final class GlowApi implements AutoCloseable {
       throw new IllegalStateException("interrupted while starting the API", e);
     }
     MetricsText metrics = new MetricsText();
-    ApiContext context = new ApiContext(node, services, settings, repo, statusTopic, metrics,
+    ApiContext context = new ApiContext(node, services, settings, repo, logServer, metrics,
         node.settings().repo().orElse("(none)"));
     ServerBuilder server = Http.get(system).newServerAt(settings.host(), settings.port());
     if (https != null) server = server.enableHttps(https);

@@ -3,7 +3,6 @@ package glow.api;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.AskPattern;
-import akka.actor.typed.receptionist.Receptionist;
 import akka.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import akka.http.javadsl.model.ContentType;
 import akka.http.javadsl.model.ContentTypes;
@@ -38,7 +37,7 @@ import java.util.regex.Pattern;
  * {@code GET /api/logs}: the lines of every node merged by time, as server-sent events
  * ({@code Accept: text/event-stream}) or JSON lines; with {@code follow=true} the stream stays open
  * and new lines follow. One per API; per request it fans out to every node's {@link LogServer}
- * (found with the Receptionist), each answering from its node's recent lines.
+ * (found by path on every member, {@link ClusterPeers}), each answering from its node's recent lines.
  */
 final class LogsRoute extends AllDirectives {
   /** Lines one request returns at most before following (the latest ones). */
@@ -66,7 +65,7 @@ final class LogsRoute extends AllDirectives {
                 + MAX_LIMIT + ")"));
       }
       boolean sse = accept.map(a -> a.contains("text/event-stream")).orElse(false);
-      return onSuccess(servers(), servers -> respond(r, servers, sse));
+      return respond(r, servers(), sse);
     }));
   }
 
@@ -114,16 +113,17 @@ final class LogsRoute extends AllDirectives {
     }
   }
 
-  private CompletionStage<Set<ActorRef<LogServer.Command>>> servers() {
-    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(c.system().receptionist(),
-        reply -> Receptionist.find(LogServer.KEY, reply), c.settings().askTimeout(), c.system().scheduler())
-        .thenApply(l -> l.getServiceInstances(LogServer.KEY));
+  /** This node's log server and the other members'. */
+  private List<ActorRef<LogServer.Command>> servers() {
+    List<ActorRef<LogServer.Command>> all = new ArrayList<>(ClusterPeers.of(c.system(), c.logServer()));
+    all.add(0, c.logServer());
+    return all;
   }
 
   /** One node's answer, or the warning that it gave none in time. */
   private record Answer(List<LogEntry> lines, String warning) {}
 
-  private Route respond(Request r, Set<ActorRef<LogServer.Command>> servers, boolean sse) {
+  private Route respond(Request r, List<ActorRef<LogServer.Command>> servers, boolean sse) {
     Source<Object, akka.NotUsed> live = Source.empty();
     if (r.follow()) {
       // subscribe before asking for history, so no line falls between the two; duplicates are dropped below

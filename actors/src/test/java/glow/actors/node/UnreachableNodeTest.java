@@ -154,7 +154,7 @@ class UnreachableNodeTest {
         millis(killed, outOfProxy)));
     assertTrue(millis(killed, outOfProxy) < 5000, "out of the proxy " + millis(killed, outOfProxy) + " ms after the kill");
     // Placement follows the same event in its own actor: a few ms apart from the registry
-    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(2), () -> {
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(5), () -> {
       assertTrue(n1.placement().absence("n2").orElse("").matches("node n2 unreachable since \\d\\d:\\d\\d:\\d\\d UTC "
           + "\\(downed by the split brain resolver after 20 s of stable membership unless it comes back\\)"),
           n1.placement().absence("n2").toString());
@@ -164,7 +164,8 @@ class UnreachableNodeTest {
 
     long asking = System.nanoTime();
     InstanceStatus x2 = instances().get("x#2");
-    assertTrue(millis(asking, System.nanoTime()) < 1000, "answered without asking n2's supervisor (2 s timeout)");
+    // asking n2's supervisor would take the 2 s ask timeout; 1.5 s leaves room for a loaded machine
+    assertTrue(millis(asking, System.nanoTime()) < 1500, "answered without asking n2's supervisor (2 s timeout)");
     assertEquals("pending", x2.state());
     assertEquals(n1.placement().absence("n2").orElseThrow(), x2.detail());
     assertTrue(x2.since().isAfter(killedAt) && x2.since().isBefore(Instant.now()),
@@ -189,7 +190,7 @@ class UnreachableNodeTest {
     awaitEndpoints(Set.of(N1_ENDPOINT, N2_ENDPOINT), Duration.ofSeconds(10));
     System.out.println(String.format("SIGCONT of n2: shown again after %d ms", millis(resumed, System.nanoTime())));
     assertEquals(Set.of(N1_ENDPOINT, N2_ENDPOINT), all().get(SERVICE));
-    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(2), () -> {
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(5), () -> {
       assertTrue(n1.placement().absence("n2").isEmpty(), "n2 is Up and reachable again");
       return null;
     });

@@ -8,16 +8,20 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.pubsub.Topic;
+import glow.actors.CborSerializable;
 import glow.actors.instance.InstanceStatus;
 import glow.actors.repo.RepoUpdate;
+import glow.api.ClusterPeers;
 import glow.api.metrics.InstanceMetrics;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Turns what happens on this node into what the API shows: relays this node's instance status
- * changes to the cluster-wide {@link #STATUS_TOPIC} (the EventStream is local), feeds the
- * instance metrics, and remembers the repo version; one per node.
+ * Turns what happens in the cluster into what this node's API shows: publishes every instance
+ * status change, this node's and those the other nodes' NodeEvents relay to it, as an
+ * {@link InstanceEvent} on the local event stream; relays this node's own changes to the others
+ * (addressed by path, see {@link ClusterPeers}); feeds the instance metrics and remembers the repo
+ * version; one per API.
  */
 public final class NodeEvents extends AbstractBehavior<NodeEvents.Command> {
   public sealed interface Command {}
@@ -26,48 +30,49 @@ public final class NodeEvents extends AbstractBehavior<NodeEvents.Command> {
 
   private record Repo(RepoUpdate update) implements Command {}
 
-  /** Topic name of instance status changes, cluster-wide; one topic actor per node. */
-  public static final String STATUS_TOPIC = "glow-instance-status";
+  /** A status change on another node, sent by that node's NodeEvents. */
+  public record Relayed(InstanceStatus status) implements Command, CborSerializable {}
 
   /**
-   * @param statusTopic this node's topic actor for {@link #STATUS_TOPIC}
    * @param repoTopic this node's repo update topic
    * @param repo where the current repo version is published for the routes
    */
-  public static Behavior<Command> create(ActorRef<Topic.Command<InstanceStatus>> statusTopic,
-      ActorRef<Topic.Command<RepoUpdate>> repoTopic, AtomicReference<RepoVersion> repo, InstanceMetrics metrics) {
-    return Behaviors.setup(ctx -> new NodeEvents(ctx, statusTopic, repoTopic, repo, metrics));
+  public static Behavior<Command> create(ActorRef<Topic.Command<RepoUpdate>> repoTopic, AtomicReference<RepoVersion> repo,
+      InstanceMetrics metrics) {
+    return Behaviors.setup(ctx -> new NodeEvents(ctx, repoTopic, repo, metrics));
   }
 
-  private final ActorRef<Topic.Command<InstanceStatus>> statusTopic;
   private final AtomicReference<RepoVersion> repo;
   private final InstanceMetrics metrics;
 
-  private NodeEvents(ActorContext<Command> ctx, ActorRef<Topic.Command<InstanceStatus>> statusTopic,
-      ActorRef<Topic.Command<RepoUpdate>> repoTopic, AtomicReference<RepoVersion> repo, InstanceMetrics metrics) {
+  private NodeEvents(ActorContext<Command> ctx, ActorRef<Topic.Command<RepoUpdate>> repoTopic,
+      AtomicReference<RepoVersion> repo, InstanceMetrics metrics) {
     super(ctx);
-    this.statusTopic = statusTopic;
     this.repo = repo;
     this.metrics = metrics;
     ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(InstanceStatus.class,
         ctx.messageAdapter(InstanceStatus.class, Local::new)));
     repoTopic.tell(Topic.subscribe(ctx.messageAdapter(RepoUpdate.class, Repo::new)));
-    // a topic with no subscriber sends every publish to dead letters (logged); this node is always one
-    // (a child that ignores them: a second message adapter for InstanceStatus would replace the first)
-    statusTopic.tell(Topic.subscribe(ctx.<InstanceStatus>spawn(Behaviors.ignore(), "status-topic-anchor")));
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Local.class, this::onLocal)
+        .onMessage(Relayed.class, r -> publish(r.status()))
         .onMessage(Repo.class, this::onRepo)
         .build();
   }
 
   private Behavior<Command> onLocal(Local l) {
     metrics.update(l.status());
-    statusTopic.tell(Topic.publish(l.status()));
+    Relayed relayed = new Relayed(l.status());
+    for (ActorRef<Command> peer : ClusterPeers.of(getContext().getSystem(), getContext().getSelf())) peer.tell(relayed);
+    return publish(l.status());
+  }
+
+  private Behavior<Command> publish(InstanceStatus s) {
+    getContext().getSystem().eventStream().tell(new EventStream.Publish<>(new InstanceEvent(s)));
     return this;
   }
 

@@ -7,8 +7,6 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
-import akka.actor.typed.receptionist.Receptionist;
-import akka.actor.typed.receptionist.ServiceKey;
 import glow.actors.CborSerializable;
 import glow.actors.logs.LogLine;
 import glow.actors.logs.NodeLogHub;
@@ -25,8 +23,8 @@ import java.util.Map;
 /**
  * Answers log queries about the instances of its node: past lines on {@link Query} (the node's
  * {@link NodeLogHub} memory, then its log files), and a live feed on {@link Follow} until the
- * follower stops; one per node,
- * registered with the Receptionist under {@link #KEY} so that any node's API can fan out to all.
+ * follower stops; one per node, at the same path on every node so that any node's API can fan out
+ * to all ({@code glow.api.ClusterPeers}).
  */
 public final class LogServer extends AbstractBehavior<LogServer.Command> {
   public sealed interface Command {}
@@ -41,8 +39,6 @@ public final class LogServer extends AbstractBehavior<LogServer.Command> {
   public record Follow(LogFilter filter, ActorRef<LogEntry> replyTo) implements Command, CborSerializable {}
 
   private record FollowerGone(ActorRef<LogEntry> follower) implements Command {}
-
-  public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "glow-log-server");
 
   /** @param logsDir where this node's instance log files are ({@code <data-dir>/logs}) */
   public static Behavior<Command> create(String node, NodeLogHub hub, Path logsDir) {
@@ -61,7 +57,6 @@ public final class LogServer extends AbstractBehavior<LogServer.Command> {
     this.hub = hub;
     this.files = files;
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
-    ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
   }
 
   @Override
