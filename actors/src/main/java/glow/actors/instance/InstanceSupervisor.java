@@ -85,13 +85,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * snapshot changes nothing.
  *
  * <h2>Rollouts</h2>
- * A serving instance (running and healthy) whose snapshot asks for a replacement or a restart for
- * its config does not go down on its own: its {@link RolloutPermit} asks the cluster's {@code
- * Rollouts} coordinator and the old process serves on (the detail says what it waits for) until a
- * permit comes; the permit is given back once the new process is healthy, its registrations are
- * confirmed and {@code rolloutSettle} passed. An instance that is not serving replaces at once. A
- * process not healthy within {@code startTimeout} is stopped and restarted with back-off; that, an
- * exit or a failed start under a permit stops the app's rollout to that target.
+ * An instance serves while its process is healthy, its registrations are confirmed and {@code
+ * rolloutSettle} passed; whenever it does not (first start, starting, unhealthy, back-off, failed,
+ * stopping for a restart) its {@link RolloutPermit} reports it down to the cluster's {@code
+ * Rollouts} coordinator, which counts it against the app's max-unavailable. A serving instance
+ * whose snapshot asks for a replacement or a restart for its config does not go down on its own:
+ * it asks the coordinator and the old process serves on (the detail says what it waits for) until
+ * a permit comes; the permit is given back once the new process serves. An instance whose process
+ * is not healthy replaces at once. A process not healthy within {@code startTimeout} is stopped
+ * and restarted with back-off; that, an exit or a failed start under a permit stops the app's
+ * rollout to that target. While the rollout to the snapshot's spec is stopped, this instance, if
+ * it heard so while still running an older spec, keeps that spec ({@code kept}) for every restart
+ * (crash, unhealthy, by hand) until a new commit; a new supervisor (node restart) has no such
+ * memory.
  *
  * <h2>Events</h2>
  * Every change of the {@link InstanceStatus} is published on the actor system's local {@link
