@@ -25,6 +25,7 @@ import glow.actors.process.ProcessStartException;
 import glow.actors.process.RunningProcess;
 import glow.actors.process.Signal;
 import glow.actors.registry.ServiceRegistry;
+import glow.actors.rollout.RolloutTarget;
 import glow.actors.rollout.Rollouts;
 import glow.conf.snapshot.InstanceSpec;
 import glow.conf.snapshot.ProvidedPort;
@@ -199,8 +200,12 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   private InstanceSpec desired; // the spec last read from the snapshot (null before the first)
   private InstanceSpec attempted; // the spec of the last start attempt
   // while the rollout to desired is stopped (halted): the spec this instance ran before, which a
-  // crash or a restart by hand comes back on; null when the instance follows the repo
+  // crash or a restart by hand comes back on; null when the instance follows the repo. Also in
+  // keptFile, so a node restart keeps it; remembered is that file as read at start, until used.
   private InstanceSpec kept;
+  private final Path keptFile;
+  private KeptSpec remembered;
+  private CompletableFuture<Void> keptFileWork = CompletableFuture.completedFuture(null);
   private boolean backoffPending;
   private boolean failed;
   private Instant failedAt;
@@ -250,6 +255,13 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
         LogRetention.of(ctx.getSystem().settings().config()));
     this.permit = new RolloutPermit(ctx, timers, runtime, app, key);
     this.unhealthy = new UnhealthyRestart(timers);
+    this.keptFile = KeptSpec.file(runtime.dataDir(), key);
+    try {
+      // read on the actor's thread: one small file, once per supervisor, before its first start
+      this.remembered = runtime.rollouts() == null ? null : KeptSpec.read(keptFile).orElse(null);
+    } catch (IOException | RuntimeException e) {
+      ctx.getLog().warn("{}cannot read {} ({}); the instance follows the repo", where(), keptFile, e.getMessage());
+    }
   }
 
   @Override
@@ -319,6 +331,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
         InstanceSpec want = readDesired();
         if (want == null) {
           failWaiters(where() + "is not in this node's snapshot, nothing to restart");
+          forgetKept();
           return terminate("stopping: the deployment is gone from this node's snapshot");
         }
         desired = want;
@@ -333,7 +346,10 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     Snapshot snapshot = runtime.snapshot().get();
     if (snapshot == null) return this; // no snapshot yet: keep whatever runs
     Optional<InstanceSpec> read = onThisNode(snapshot);
-    if (read.isEmpty()) return terminate("stopping: the deployment is gone from this node's snapshot");
+    if (read.isEmpty()) {
+      forgetKept();
+      return terminate("stopping: the deployment is gone from this node's snapshot");
+    }
     InstanceSpec want = read.get();
     desired = want;
     InstanceSpec next = toStart(want);
@@ -436,7 +452,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     if (permit.onAnswer(a.answer())) return terminating ? this : reconcile(); // granted: go
     if (phase == Phase.RUNNING && permit.asking()) {
       // halted: a crash or a restart of this instance comes back on what it runs now, not the failed spec
-      if (kept == null && desired != null && permit.haltOf(desired) != null) kept = runningSpec;
+      if (kept == null && desired != null && permit.haltOf(desired) != null) keep(runningSpec);
       notApplied = permit.waiting();
       publish();
     }
@@ -859,8 +875,53 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
    * new commit (another target) lifts the halt: the instance follows the repo again.
    */
   private InstanceSpec toStart(InstanceSpec want) {
-    if (kept != null && permit.haltOf(want) == null) kept = null;
+    if (remembered != null) { // the first look after a node restart
+      if (RolloutTarget.of(want).id().equals(remembered.halted())) {
+        kept = remembered.spec();
+        permit.heardHalt(want, remembered.reason());
+        getContext().getLog().info("{}kept on {} as before the node restarted: rollout of {} to {} stopped: {}",
+            where(), kept.id(), app, want.spec().version(), remembered.reason());
+      } else {
+        fileWork(() -> KeptSpec.delete(keptFile)); // a new commit came meanwhile
+      }
+      remembered = null;
+    }
+    if (kept != null && permit.haltOf(want) == null) forgetKept();
     return kept != null ? kept : want;
+  }
+
+  /** Keeps spec for restarts while the rollout to desired is stopped, in memory and in keptFile. */
+  private void keep(InstanceSpec spec) {
+    kept = spec;
+    KeptSpec file = new KeptSpec(RolloutTarget.of(desired).id(), permit.haltOf(desired), spec);
+    fileWork(() -> file.write(keptFile));
+  }
+
+  private void forgetKept() {
+    if (kept == null) return;
+    kept = null;
+    fileWork(() -> KeptSpec.delete(keptFile));
+  }
+
+  private interface FileWork {
+    void run() throws IOException;
+  }
+
+  /**
+   * Off the actor's thread, one after another (a delete never overtakes the write before it); a
+   * failure is logged (after a node restart the instance then follows the repo).
+   */
+  private void fileWork(FileWork work) {
+    org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(InstanceSupervisor.class); // the actor's is not for other threads
+    String where = where();
+    keptFileWork = keptFileWork.thenRunAsync(() -> {
+      try {
+        work.run();
+      } catch (IOException | RuntimeException e) {
+        log.warn("{}cannot update {} ({}): after a node restart the instance follows the repo", where, keptFile,
+            e.getMessage());
+      }
+    }, blocking);
   }
 
   /** The detail, with "; kept on 1.0.0: rollout of web to 1.1.0 stopped: … (fix the app and commit)" while kept. */

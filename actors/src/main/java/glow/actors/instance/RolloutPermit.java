@@ -193,6 +193,12 @@ final class RolloutPermit {
     return false;
   }
 
+  /** The rollout to want stopped for reason, as remembered across a node restart. */
+  void heardHalt(InstanceSpec want, String reason) {
+    haltedTarget = RolloutTarget.of(want);
+    haltReason = reason;
+  }
+
   /** A new commit lifted the halt: the instance follows the repo again. */
   void forgetHalt() {
     haltedTarget = null;

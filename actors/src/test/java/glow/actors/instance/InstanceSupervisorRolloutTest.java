@@ -415,4 +415,52 @@ class InstanceSupervisorRolloutTest {
     assertTrue(ask.target().startsWith("1.1.0/"), ask.target());
     assertTrue(first.isRunning());
   }
+
+  @Test
+  void aNodeRestartedWhileTheRolloutIsStoppedKeepsTheVersionItRanUntilANewCommit() throws Exception {
+    ActorRef<Command> before = runningWeb();
+    app("1.1.0");
+    before.tell(new Ensure());
+    Request ask = request(false);
+    String why = "web#2 on n2: exited with code 1 before it was healthy";
+    ask.replyTo().tell(new Answer("web#1", ask.target(), Verdict.HALTED, why));
+    String halted = "rollout of web to 1.1.0 stopped: " + why + " (fix the app and commit)";
+    awaitDetail(s -> s.detail().equals(halted));
+    Path file = fx.data.resolve("kept/web-1.json");
+    events.awaitAssert(WAIT, () -> {
+      assertTrue(java.nio.file.Files.exists(file), "the kept spec is written for a node restart");
+      return null;
+    });
+
+    testKit.stop(before, WAIT); // the node goes down: its supervisor stops, its process with it
+    supervisors.remove(before);
+    drain(coordinator);
+    assertTrue(driver.running().isEmpty());
+    ActorRef<Command> after = testKit.spawn(InstanceSupervisor.create("n1/web#1",
+        fx.runtime(driver, registry.ref(), SupervisorTiming.fast(), coordinator.ref())));
+    supervisors.add(after);
+    after.tell(new Ensure());
+
+    Request down = request(Rollouts.Kind.DOWN);
+    assertEquals(ask.target(), down.target());
+    assertEquals(why, down.halt(), "the new supervisor repeats the halt it remembered");
+    InstanceStatus back = awaitDetail(s -> s.state().equals("running"));
+    assertEquals("1.0.0", back.version(), "back on the version it ran before the node restart");
+    assertEquals("healthy, pid " + back.pid() + "; kept on 1.0.0: " + halted, back.detail());
+    assertTrue(driver.started().stream().noneMatch(p -> "1.1.0".equals(p.spec().environment().get("GLOW_VERSION"))));
+    serveAgain();
+    request(false).replyTo().tell(new Answer("web#1", ask.target(), Verdict.HALTED, why));
+    awaitDetail(s -> s.detail().equals(halted));
+
+    app("1.2.0"); // the new commit lifts the halt, and the file goes
+    after.tell(new Ensure());
+    Request fresh = request(false);
+    assertTrue(fresh.target().startsWith("1.2.0/"), fresh.target());
+    fresh.replyTo().tell(new Answer("web#1", fresh.target(), Verdict.GRANTED, null));
+    awaitDetail(s -> s.state().equals("running") && "1.2.0".equals(s.version()));
+    events.awaitAssert(WAIT, () -> {
+      assertTrue(!java.nio.file.Files.exists(file), "the kept spec file is deleted");
+      return null;
+    });
+  }
 }
