@@ -97,8 +97,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and restarted with back-off; that, an exit or a failed start under a permit stops the app's
  * rollout to that target. While the rollout to the snapshot's spec is stopped, this instance, if
  * it heard so while still running an older spec, keeps that spec ({@code kept}) for every restart
- * (crash, unhealthy, by hand) until a new commit; a new supervisor (node restart) has no such
- * memory.
+ * (crash, unhealthy, by hand) until a new commit; {@link KeptSpec} carries it across a node
+ * restart.
  *
  * <h2>Events</h2>
  * Every change of the {@link InstanceStatus} is published on the actor system's local {@link
