@@ -81,6 +81,27 @@ final class DataDir {
     return dir;
   }
 
+  /** {@code jobs/<name>} as a job runner leaves it: its history, one run's work dir and its log. */
+  Path jobDir(String name) throws IOException {
+    Path dir = Files.createDirectories(data.resolve("jobs").resolve(name));
+    Files.writeString(dir.resolve("history.json"), "{\"lastTick\":null,\"nextId\":2,\"runs\":[]}");
+    Files.writeString(Files.createDirectories(dir.resolve("runs/1")).resolve("report.txt"), "done\n");
+    Files.writeString(Files.createDirectories(dir.resolve("logs")).resolve("job:" + name + "#1.log"), "run 1\n");
+    return dir;
+  }
+
+  /** {@link #jobDir}'s bytes: the regular files it writes. */
+  static long jobDirBytes() {
+    return "{\"lastTick\":null,\"nextId\":2,\"runs\":[]}".length() + "done\n".length() + "run 1\n".length();
+  }
+
+  /** Sets the modification time of {@code root} and everything under it to {@code ago} before now. */
+  static void ageTree(Path root, Duration ago) throws IOException {
+    try (var all = Files.walk(root)) {
+      for (Path p : all.toList()) age(p, ago);
+    }
+  }
+
   Path log(String name, String text) throws IOException {
     Path p = Files.createDirectories(data.resolve("logs")).resolve(name);
     Files.writeString(p, text);
