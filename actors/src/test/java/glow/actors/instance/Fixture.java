@@ -61,6 +61,13 @@ final class Fixture {
         registry, snapshot::get, timing, Map.of("PATH", "/usr/bin:/bin"), null, rollouts);
   }
 
+  /** A runtime of node n1 with this node environment and artifact base, whose supervisors ask rollouts. */
+  InstanceRuntime runtime(ProcessDriver driver, ActorRef<ServiceRegistry.Command> registry, SupervisorTiming timing,
+      Map<String, String> nodeEnv, Path artifactBase, ActorRef<Rollouts.Command> rollouts) {
+    return new InstanceRuntime("n1", "127.0.0.1", data, driver, new ArtifactStore(artifactBase.toString(), cache), hub,
+        registry, snapshot::get, timing, nodeEnv, null, rollouts);
+  }
+
   /** A runtime whose processes run as user. */
   InstanceRuntime runtimeAs(String user, ProcessDriver driver, ActorRef<ServiceRegistry.Command> registry) {
     return new InstanceRuntime("n1", "127.0.0.1", data, driver, new ArtifactStore(artifacts.toString(), cache), hub,
