@@ -70,8 +70,11 @@ class NodeStopDeadlineTest {
       assertEquals(128 + 15, node.exitValue(), output());
       System.out.println("glow node, second SIGTERM: exit 143 " + took.toMillis() + " ms after it");
       assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "took " + took);
+      // Which phase it names depends on how far the graceful stop got when the second signal came:
+      // on a loaded machine it can still be before the shard hand-off (seen: before-service-unbind,
+      // 0 s in). What counts is that it says what it was waiting for.
       assertTrue(output().contains("glow node: a second SIGTERM arrived while stopping; it was waiting for: "
-          + "coordinated-shutdown phase cluster-sharding-shutdown-region"), output());
+          + "coordinated-shutdown phase "), output());
       assertGone(sleepers);
     } finally {
       node.destroyForcibly();
