@@ -3,25 +3,24 @@ package glow.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import glow.actors.node.TestArtifacts;
 import glow.api.Json;
+import glow.app.Cli.Run;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +30,8 @@ import picocli.CommandLine;
 /**
  * The API commands ({@code status}, {@code logs}, {@code sync}, {@code restart}, {@code jobs}, {@code job}) against a real
  * {@code glow node} run in-process (its API hook, a plain-directory repo, a shell app that prints a
- * line every 200 ms), with their output and exit codes.
+ * line every 200 ms, two apps that the status tests roll and three exposes), with their output and
+ * exit codes.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ApiCommandsTest {
@@ -52,12 +52,11 @@ class ApiCommandsTest {
     Files.createDirectories(tmp.resolve("repo/jobs"));
     Files.writeString(tmp.resolve("repo/jobs/hello.yaml"), "app: ticker\nnode: n1\nschedule: \"30 4 * * *\"\n"
         + "command: [sh, -c, \"echo hello from run $GLOW_JOB_RUN\"]\n");
-    tarGz(tmp.resolve("artifacts"), "ticker", "1.0.0", "#!/bin/sh\necho \"ticker started pid $$\"\n"
-        + "n=0\nwhile true; do n=$((n+1)); echo \"tick $n\"; sleep 0.2; done\n");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    TestArtifacts.tarGz(tmp.resolve("artifacts"), "ticker", "1.0.0", Map.of("bin/start", "#!/bin/sh\necho \"ticker started pid $$\"\n"
+        + "n=0\nwhile true; do n=$((n+1)); echo \"tick $n\"; sleep 0.2; done\n"));
+    int[] free = freePorts(5); // distinct: the API's and those of rolloutsAndExposes
+    int port = free[4];
+    rolloutsAndExposes(tmp.resolve("repo"), tmp.resolve("artifacts"), free);
     api = "http://127.0.0.1:" + port;
     node = new NodeCommand();
     node.installSignalHandlers = false;
@@ -71,9 +70,64 @@ class ApiCommandsTest {
     nodeThread = new Thread(() -> cl.execute(args), "glow-node-under-test");
     nodeThread.start();
     long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-    while (!glow("status").out.contains("running")) {
+    while (!glow("status").out().contains("running")) {
       if (System.nanoTime() > deadline) throw new AssertionError("ticker#1 never ran; node said:\n" + nodeOut);
       TimeUnit.MILLISECONDS.sleep(200); // polling interval
+    }
+  }
+
+  /**
+   * What the rollout and expose tests watch: billing and shop (two instances each, on 1.0.0, until a
+   * test rolls them) and three exposes of web (an external whose endpoint is a port this test
+   * listens on): a tcp one, an http one whose second edge node is not in the cluster, and a tcp one
+   * whose port this test holds. {@code free}: four distinct free ports.
+   */
+  static void rolloutsAndExposes(Path repo, Path artifacts, int[] free) throws IOException {
+    // billing#1 and #2 (by port-offset) and two exposes
+    billingPort = Math.min(free[0], free[1]);
+    billingOffset = Math.max(free[0], free[1]) - billingPort;
+    exposeTcp = free[2];
+    exposeHttp = free[3];
+    web = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    webPort = web.getLocalPort();
+    taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    String sleeper = "#!/bin/sh\nexec sleep 3600\n";
+    Path externals = Files.createDirectories(repo.resolve("externals"));
+    Files.writeString(externals.resolve("web.yaml"), "endpoints: [127.0.0.1:" + webPort + "]\nprovides: {http: " + webPort + "}\n");
+    Files.writeString(repo.resolve("apps/billing.yaml"), "image: billing\nversion: 1.0.0\n");
+    Files.writeString(repo.resolve("deployments/billing-1.yaml"), "app: billing\nnode: n1\ninstance: 1\n");
+    Files.writeString(repo.resolve("deployments/billing-2.yaml"), "app: billing\nnode: n1\ninstance: 2\nport-offset: "
+        + billingOffset + "\n");
+    Files.writeString(repo.resolve("apps/shop.yaml"), "image: shop\nversion: 1.0.0\n");
+    Files.writeString(repo.resolve("deployments/shop-1.yaml"), "app: shop\nnode: n1\ninstance: 1\n");
+    Files.writeString(repo.resolve("deployments/shop-2.yaml"), "app: shop\nnode: n1\ninstance: 2\n");
+    Path expose = Files.createDirectories(repo.resolve("expose"));
+    Files.writeString(expose.resolve("web-tcp.yaml"), "listen: 127.0.0.1:" + exposeTcp + "\nnodes: [n1]\ntarget: web:http\n");
+    Files.writeString(expose.resolve("www.yaml"), "listen: 127.0.0.1:" + exposeHttp + "\nnodes: [n1, edge2]\nmode: http\n"
+        + "target: web:http\nhosts: [www.example.com]\n");
+    Files.writeString(expose.resolve("taken.yaml"), "listen: 127.0.0.1:" + taken.getLocalPort() + "\nnodes: [n1]\n"
+        + "target: web:http\n");
+    for (String iv : List.of("billing/1.0.0", "billing/2.0.0", "shop/1.0.0")) {
+      TestArtifacts.tarGz(artifacts, iv.substring(0, iv.indexOf('/')), iv.substring(iv.indexOf('/') + 1), Map.of("bin/start", sleeper));
+    }
+  }
+
+  static int webPort;
+  static int billingPort;
+  static int billingOffset;
+  static int exposeTcp;
+  static int exposeHttp;
+  static ServerSocket taken;
+  static ServerSocket web;
+
+  /** n distinct ports that were free a moment ago (all held open at once while they are picked). */
+  static int[] freePorts(int n) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) held.add(new ServerSocket(0));
+      return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+    } finally {
+      for (ServerSocket s : held) s.close();
     }
   }
 
@@ -81,21 +135,29 @@ class ApiCommandsTest {
   static void stopNode() throws Exception {
     if (node != null) node.run.requestStop();
     if (nodeThread != null) nodeThread.join(60_000);
+    if (taken != null) taken.close();
+    if (web != null) web.close();
   }
 
-  record Run(int code, String out, String err) {}
+  /** Runs {@code glow status} until its output has a line matching each pattern; the last output. */
+  static String statusUntil(Duration within, String... patterns) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      Run r = glow("status");
+      if (Arrays.stream(patterns).allMatch(p -> r.out().lines().anyMatch(l -> l.matches(p)))) return r.out();
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("glow status never showed " + Arrays.toString(patterns) + "; last output:\n" + r.out() + r.err());
+      }
+      TimeUnit.MILLISECONDS.sleep(200); // polling interval
+    }
+  }
 
+  /** Runs a glow command against the node under test (its --api appended). */
   static Run glow(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--api");
     all.add(api);
-    int code = cl.execute(all.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+    return Cli.glow(all.toArray(String[]::new));
   }
 
   @Test
@@ -112,7 +174,7 @@ class ApiCommandsTest {
     assertTrue(lines[1].matches("n1 +Up +akka://glow@127\\.0\\.0\\.1:\\d+ +leader, repo sync"), r.out());
     assertTrue(r.out().contains("\nrepo dir-"), r.out());
     assertTrue(r.out().contains("(valid)"), r.out());
-    assertTrue(r.out().lines().anyMatch(l -> l.matches("ticker#1 +1\\.0\\.0 +n1 +running +healthy +\\d+ +- +0 +\\d+s.*")), r.out());
+    assertTrue(r.out().lines().anyMatch(l -> l.matches("ticker#1 +1\\.0\\.0 +n1 +running +healthy +\\d+ +- +0 +\\d+[smhd]\\S* .*")), r.out());
   }
 
   @Test
@@ -121,7 +183,62 @@ class ApiCommandsTest {
     assertEquals(0, r.code(), r.err());
     var j = Json.MAPPER.readTree(r.out());
     assertEquals("n1", j.path("cluster").path("self").asText());
-    assertEquals("ticker#1", j.path("instances").path("instances").get(0).path("key").asText());
+    List<String> keys = new ArrayList<>();
+    j.path("instances").path("instances").forEach(i -> keys.add(i.path("key").asText()));
+    assertTrue(keys.contains("ticker#1"), keys.toString());
+    assertTrue(j.path("rollouts").has("learning"), "GET /api/rollouts as it answered: " + j.path("rollouts"));
+    List<String> exposes = new ArrayList<>();
+    j.path("exposes").path("exposes").forEach(e -> exposes.add(e.path("name").asText()));
+    assertEquals(List.of("taken", "web-tcp", "www"), exposes);
+  }
+
+  @Test
+  void statusShowsARolloutThatIsGoingWithFromToAndProgress() throws Exception {
+    statusUntil(Duration.ofSeconds(40), "billing#1 +1\\.0\\.0 +n1 +running +healthy .*", "billing#2 +1\\.0\\.0 +n1 +running +healthy .*");
+    assertTrue(glow("status").out().lines().noneMatch(l -> l.startsWith("billing ")), "no rollout row while it does not roll");
+
+    // 2.0.0 provides a port nothing listens on, and is checked there: it never gets healthy, so the
+    // replaced instance (#1 or #2) stays so for start-timeout (60 s) while the other waits
+    Files.writeString(tmp.resolve("repo/apps/billing.yaml"), "image: billing\nversion: 2.0.0\nprovides: {http: " + billingPort
+        + "}\nhealth: {port: http}\n");
+
+    String out = statusUntil(Duration.ofSeconds(40), "ROLLOUT +FROM +TO +PROGRESS +STATE",
+        "billing +1\\.0\\.0 +2\\.0\\.0 +0 of 2 done +rolling: replacing billing#[12] on n1 \\(to 2\\.0\\.0\\); waiting: billing#[12]");
+    String row = out.lines().filter(l -> l.startsWith("billing ")).findFirst().orElseThrow();
+    assertTrue(!row.matches(".*replacing (billing#\\d).*waiting: \\1$"), "one is replaced, the other waits: " + row);
+  }
+
+  @Test
+  void statusShowsAStoppedRolloutWithTheReasonAndWhatToDo() throws Exception {
+    statusUntil(Duration.ofSeconds(40), "shop#1 +1\\.0\\.0 +n1 +running .*", "shop#2 +1\\.0\\.0 +n1 +running .*");
+
+    Files.writeString(tmp.resolve("repo/apps/shop.yaml"), "image: shop\nversion: 9.9.9\n"); // never published
+
+    String out = statusUntil(Duration.ofSeconds(40),
+        "shop +1\\.0\\.0 +9\\.9\\.9 +0 of 2 done +stopped: shop#([12]) on n1: .*artifact shop 9\\.9\\.9 not found.*",
+        "shop: the other instances keep 1\\.0\\.0 and serve\\. To go on, read why \\(glow logs shop#[12]\\), then commit a fixed "
+            + "version or 1\\.0\\.0 back: a new commit starts a new rollout \\(recommitting the same files does not\\)\\.");
+    // the instance whose log to read is the one that failed
+    String failed = out.lines().filter(l -> l.startsWith("shop ")).findFirst().orElseThrow().replaceFirst(".*stopped: (shop#\\d).*", "$1");
+    assertTrue(out.contains("(glow logs " + failed + ")"), out);
+  }
+
+  @Test
+  void statusShowsEachExposeWithWhereItListensAndItsProblems() throws Exception {
+    int port = taken.getLocalPort();
+    String out = statusUntil(Duration.ofSeconds(40), "EXPOSE +MODE +LISTEN +ROUTE +TARGET +NODES +LISTENER",
+        "web-tcp +tcp +127\\.0\\.0\\.1:" + exposeTcp + " +every connection +web:http \\(web:" + webPort + "\\) +n1 +"
+            + "n1: bound 127\\.0\\.0\\.1:" + exposeTcp + ", 1 of 1 endpoints available",
+        "www +http +127\\.0\\.0\\.1:" + exposeHttp + " +www\\.example\\.com / +web:http \\(web:" + webPort + "\\) +n1,edge2 +"
+            + "n1: bound 127\\.0\\.0\\.1:" + exposeHttp + ", 1 of 1 endpoints available; node edge2 not in cluster",
+        "taken +tcp +127\\.0\\.0\\.1:" + port + " +every connection +web:http \\(web:" + webPort + "\\) +n1 +"
+            + "n1: bind-failed: cannot bind 127\\.0\\.0\\.1:" + port + " .*, 1 of 1 endpoints available");
+    // the exposes come after the instances, rows sorted by name
+    List<String> lines = out.lines().toList();
+    int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("EXPOSE ")).findFirst().orElseThrow());
+    assertTrue(lines.subList(0, header).stream().anyMatch(l -> l.startsWith("INSTANCE ")), out);
+    assertEquals(List.of("taken", "web-tcp", "www"), lines.subList(header + 1, header + 4).stream()
+        .map(l -> l.substring(0, l.indexOf(' '))).toList(), out);
   }
 
   @Test
@@ -251,20 +368,6 @@ class ApiCommandsTest {
       assertTrue(err.toString().startsWith("glow node: cannot bind the API on 127.0.0.1:" + taken.getLocalPort() + " ("), err.toString());
       assertTrue(err.toString().contains("set glow.node.api or --api HOST:PORT"), err.toString());
       assertTrue(!err.toString().contains("removed from the cluster"), err.toString());
-    }
-  }
-
-  static void tarGz(Path base, String image, String version, String start) throws IOException {
-    Path file = Files.createDirectories(base.resolve(image).resolve(version)).resolve(image + "-" + version + ".tar.gz");
-    try (OutputStream out = Files.newOutputStream(file);
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
-      byte[] body = start.getBytes(StandardCharsets.UTF_8);
-      TarArchiveEntry entry = new TarArchiveEntry("bin/start");
-      entry.setMode(0100755);
-      entry.setSize(body.length);
-      tar.putArchiveEntry(entry);
-      tar.write(body);
-      tar.closeArchiveEntry();
     }
   }
 }

@@ -77,6 +77,26 @@ class DocExamplesTest {
   }
 
   @Test
+  void everyGlowStatusSampleShowsTheTablesTheCommandPrints() throws IOException {
+    Map<String, List<String>> headers = Map.of("NODE", StatusCommand.NODES, "INSTANCE", StatusCommand.INSTANCES,
+        "ROLLOUT", StatusRollouts.HEADER, "EXPOSE", StatusExposes.HEADER);
+    Map<String, Integer> seen = new LinkedHashMap<>();
+    for (String doc : List.of("api.md", "operations.md", "getting-started.md", "cluster.md")) {
+      for (Sample s : samples(doc)) {
+        for (String line : s.text().lines().toList()) {
+          List<String> words = List.of(line.trim().split(" +"));
+          if (!headers.containsKey(words.get(0)) || !line.equals(line.toUpperCase()) || words.size() < 3) continue;
+          assertEquals(headers.get(words.get(0)), words, doc + ": a `glow status` table header as the command prints it");
+          seen.merge(doc + " " + words.get(0), 1, Integer::sum);
+        }
+      }
+    }
+    for (String table : headers.keySet()) {
+      assertTrue(seen.containsKey("api.md " + table), "api.md shows the " + table + " table of `glow status`: " + seen);
+    }
+  }
+
+  @Test
   void theNodeConfigFileOfOperationsLoads(@TempDir Path tmp) throws IOException {
     Sample hocon = samples("operations.md").stream().filter(s -> s.lang().equals("hocon")).findFirst().orElseThrow();
     Path file = Files.writeString(tmp.resolve("node.conf"), hocon.text());

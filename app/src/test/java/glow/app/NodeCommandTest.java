@@ -1,13 +1,14 @@
 package glow.app;
 
+import static glow.app.Cli.glow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import glow.actors.node.TestArtifacts;
+import glow.app.Cli.Run;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,9 +17,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,22 +26,10 @@ import picocli.CommandLine;
 class NodeCommandTest {
   @TempDir Path tmp;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   @Timeout(30)
   void badSettingsPrintEveryProblemAndExitTwo() {
-    Run r = run("node", "--name", "Bad_Name", "--cluster-port", "70000", "--seed", "nope", "--api", "x",
+    Run r = glow("node", "--name", "Bad_Name", "--cluster-port", "70000", "--seed", "nope", "--api", "x",
         "--data-dir", tmp.toString());
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().startsWith("glow node: invalid node settings:\n"), r.err());
@@ -53,7 +39,7 @@ class NodeCommandTest {
     assertTrue(r.err().contains("glow.node.api: \"x\" is not host:port (e.g. 127.0.0.1:7700)"), r.err());
     assertTrue(r.err().contains("command line --seed: glow.node.seeds:"), "names the flag as typed: " + r.err());
 
-    Run word = run("node", "--cluster-port", "abc", "--data-dir", tmp.toString());
+    Run word = glow("node", "--cluster-port", "abc", "--data-dir", tmp.toString());
     assertEquals(2, word.code());
     assertTrue(word.err().contains("command line --cluster-port: glow.node.cluster-port: \"abc\" is not a port (use 0-65535)"),
         word.err());
@@ -62,12 +48,12 @@ class NodeCommandTest {
   @Test
   @Timeout(30)
   void aMissingConfigFileAndAnUnknownKeyAreUsageErrors() throws IOException {
-    Run missing = run("node", "--config", tmp.resolve("nope.conf").toString());
+    Run missing = glow("node", "--config", tmp.resolve("nope.conf").toString());
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("--config " + tmp.resolve("nope.conf") + ": no such file"), missing.err());
 
     Path conf = Files.writeString(tmp.resolve("node.conf"), "glow.node { name = n1, colour = blue }\n");
-    Run unknown = run("node", "--config", conf.toString(), "--data-dir", tmp.toString());
+    Run unknown = glow("node", "--config", conf.toString(), "--data-dir", tmp.toString());
     assertEquals(2, unknown.code());
     assertTrue(unknown.err().contains("glow.node.colour: unknown setting"), unknown.err());
   }
@@ -79,7 +65,7 @@ class NodeCommandTest {
     Path conf = Files.writeString(tmp.resolve("node.conf"), "glow.node.cluster-tls {\n  key-store = \""
         + tmp.resolve("n1.p12") + "\"\n  trust-store = \"" + trust + "\"\n  key-store-password = a\n"
         + "  trust-store-password = b\n}\n");
-    Run r = run("node", "--config", conf.toString(), "--data-dir", tmp.toString());
+    Run r = glow("node", "--config", conf.toString(), "--data-dir", tmp.toString());
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains(conf + ": 2: glow.node.cluster-tls.key-store: " + tmp.resolve("n1.p12") + ": no such file"),
         r.err());
@@ -91,7 +77,7 @@ class NodeCommandTest {
   @Timeout(60)
   void aTakenClusterPortExitsOneAndSaysWhy() throws IOException {
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      Run r = run("node", "--cluster-port", Integer.toString(taken.getLocalPort()), "--data-dir", tmp.toString(),
+      Run r = glow("node", "--cluster-port", Integer.toString(taken.getLocalPort()), "--data-dir", tmp.toString(),
           "-D", "akka.coordinated-shutdown.run-by-jvm-shutdown-hook=off");
       assertEquals(1, r.code(), r.err());
       assertTrue(r.err().contains("glow node: node dev did not start: Failed to bind TCP to [127.0.0.1:"
@@ -118,7 +104,7 @@ class NodeCommandTest {
   @Timeout(90)
   void devRunsADirectoryRepoFollowsItsEditsAndStopsWithNoChildLeft() throws Exception {
     Path artifacts = tmp.resolve("artifacts");
-    tarGz(artifacts.resolve("sleeper/1.0.0/sleeper-1.0.0.tar.gz"), Map.of("bin/start", "#!/bin/sh\nexec sleep 600\n"));
+    TestArtifacts.tarGz(artifacts, "sleeper", "1.0.0", Map.of("bin/start", "#!/bin/sh\nexec sleep 600\n"));
     Path repo = tmp.resolve("repo");
     write(repo.resolve("apps/sleeper.yaml"), "image: sleeper\nversion: 1.0.0\n");
     write(repo.resolve("deployments/sleeper-1.yaml"), "app: sleeper\nnode: dev\n");
@@ -166,21 +152,5 @@ class NodeCommandTest {
   static void write(Path file, String text) throws IOException {
     Files.createDirectories(file.getParent());
     Files.writeString(file, text);
-  }
-
-  static void tarGz(Path file, Map<String, String> files) throws IOException {
-    Files.createDirectories(file.getParent());
-    try (OutputStream o = Files.newOutputStream(file);
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(o))) {
-      for (var e : files.entrySet()) {
-        byte[] body = e.getValue().getBytes(StandardCharsets.UTF_8);
-        TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
-        entry.setMode(0100755);
-        entry.setSize(body.length);
-        tar.putArchiveEntry(entry);
-        tar.write(body);
-        tar.closeArchiveEntry();
-      }
-    }
   }
 }

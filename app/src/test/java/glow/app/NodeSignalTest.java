@@ -3,6 +3,7 @@ package glow.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import glow.actors.node.TestArtifacts;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ class NodeSignalTest {
   @Timeout(90)
   void sigtermLeavesTheClusterStopsEveryInstanceAndExitsZero() throws Exception {
     Path artifacts = tmp.resolve("artifacts");
-    NodeCommandTest.tarGz(artifacts.resolve("sleeper/1.0.0/sleeper-1.0.0.tar.gz"), Map.of("bin/start", "#!/bin/sh\nexec sleep 600\n"));
+    TestArtifacts.tarGz(artifacts, "sleeper", "1.0.0", Map.of("bin/start", "#!/bin/sh\nexec sleep 600\n"));
     Path repo = tmp.resolve("repo");
     NodeCommandTest.write(repo.resolve("apps/sleeper.yaml"), "image: sleeper\nversion: 1.0.0\n");
     NodeCommandTest.write(repo.resolve("deployments/sleeper-1.yaml"), "app: sleeper\nnode: n1\n");

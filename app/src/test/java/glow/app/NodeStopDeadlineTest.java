@@ -3,6 +3,7 @@ package glow.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import glow.actors.node.TestArtifacts;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ class NodeStopDeadlineTest {
    */
   private Process startHangingNode(String stopTimeout) throws Exception {
     Path artifacts = tmp.resolve("artifacts");
-    NodeCommandTest.tarGz(artifacts.resolve("stubborn/1.0.0/stubborn-1.0.0.tar.gz"),
+    TestArtifacts.tarGz(artifacts, "stubborn", "1.0.0",
         Map.of("bin/start", "#!/bin/sh\ntrap '' TERM\nsleep 600 &\nexec sleep 601\n"));
     Path repo = tmp.resolve("repo");
     NodeCommandTest.write(repo.resolve("apps/stubborn.yaml"), "image: stubborn\nversion: 1.0.0\n");

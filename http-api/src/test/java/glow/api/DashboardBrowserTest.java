@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import glow.actors.node.TestArtifacts;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -105,7 +106,7 @@ class DashboardBrowserTest {
   void showsARollingAppThenItsStoppedRolloutWithItsReasonAndWhatToDo() throws Exception {
     await("const p = document.querySelector('[data-rollouts=none]'); return p ? p.textContent : null", JsonNode::isTextual,
         Duration.ofSeconds(10));
-    TestNode.tarGz(n.tmp.resolve("artifacts"), "greeter", "9.9.9", java.util.Map.of("bin/start",
+    TestArtifacts.tarGz(n.tmp.resolve("artifacts"), "greeter", "9.9.9", java.util.Map.of("bin/start",
         "#!/bin/sh\necho \"shop 9.9.9: waiting for its database\"\nwhile true; do sleep 1; done\n"));
     int port = TestNode.freePortPair(); // shop#2 runs with port-offset 1
     String app = "image: greeter\nversion: %s\ncommand: [bin/start]\nprovides: {http: " + port + "}\n"

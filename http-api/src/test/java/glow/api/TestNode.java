@@ -8,9 +8,9 @@ import glow.actors.logs.NodeLogHub;
 import glow.actors.node.GlowNode;
 import glow.actors.node.NodeServices;
 import glow.actors.node.NodeSettings;
+import glow.actors.node.TestArtifacts;
 import glow.actors.process.OsProcessDriver;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,9 +24,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import kamon.Kamon;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
 /**
  * A real one-node Glow cluster for API tests: a plain-directory repo in a temp dir, the demo
@@ -38,7 +35,6 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 final class TestNode implements AutoCloseable {
   static final String TOKEN = "test-token-7f3a";
   static final int RETENTION_BYTES = 400;
-  static final Path DEMO_ARTIFACTS = Path.of("..", "examples", "artifacts").toAbsolutePath().normalize();
 
   final Path tmp;
   final Path data;
@@ -127,8 +123,8 @@ final class TestNode implements AutoCloseable {
   }
 
   private void writeRepo(Path artifacts, String name, String tickerNode) throws IOException {
-    copyDemo(artifacts, "greeter", "1.0.0");
-    tarGz(artifacts, "ticker", "1.0.0", Map.of("bin/start", """
+    TestArtifacts.copyDemo(artifacts, "greeter", "1.0.0");
+    TestArtifacts.tarGz(artifacts, "ticker", "1.0.0", Map.of("bin/start", """
         #!/bin/sh
         echo "ticker started pid $$"
         n=0
@@ -214,34 +210,6 @@ final class TestNode implements AutoCloseable {
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
-    }
-  }
-
-  static void copyDemo(Path base, String image, String version) throws IOException {
-    Path from = DEMO_ARTIFACTS.resolve(image).resolve(version);
-    if (!Files.isDirectory(from)) {
-      throw new IllegalStateException("demo artifact " + from + " is missing: build it with mvn -B -o -pl examples/demo-apps package");
-    }
-    Path to = Files.createDirectories(base.resolve(image).resolve(version));
-    try (Stream<Path> files = Files.list(from)) {
-      for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  /** {@code base/image/version/image-version.tar.gz}; paths under bin/ are executable. */
-  static void tarGz(Path base, String image, String version, Map<String, String> files) throws IOException {
-    Path file = Files.createDirectories(base.resolve(image).resolve(version)).resolve(image + "-" + version + ".tar.gz");
-    try (OutputStream out = Files.newOutputStream(file);
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
-      for (var e : files.entrySet()) {
-        byte[] body = e.getValue().getBytes(StandardCharsets.UTF_8);
-        TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
-        entry.setMode(0100000 | (e.getKey().startsWith("bin/") ? 0755 : 0644));
-        entry.setSize(body.length);
-        tar.putArchiveEntry(entry);
-        tar.write(body);
-        tar.closeArchiveEntry();
-      }
     }
   }
 }

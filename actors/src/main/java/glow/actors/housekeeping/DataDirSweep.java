@@ -6,6 +6,7 @@ import glow.conf.snapshot.Snapshot;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
@@ -24,8 +25,8 @@ import java.util.stream.Stream;
 
 /**
  * One node's data dir cleaner: removes unpacked artifact versions and the files of removed
- * instances that the rules below no longer keep; one per node, run by {@link Housekeeping} on the
- * blocking dispatcher (never on an actor thread: it walks and deletes trees).
+ * instances and removed jobs that the rules below no longer keep; one per node, run by {@link
+ * Housekeeping} on the blocking dispatcher (never on an actor thread: it walks and deletes trees).
  *
  * <p>Artifact cache rule. A version of an image is <em>in use</em> when an instance or job the
  * snapshot in force places on this node names it, or when an instance supervisor of this node
@@ -45,6 +46,13 @@ import java.util.stream.Stream;
  * {@code <app>#<n>} on this node and the latest of the work dir's own modification time (touched
  * on every pass while the instance is deployed) and its log files' is older than
  * {@code removed-instance-retention}.
+ *
+ * <p>Removed-job rule. A job directory {@code jobs/<name>} (its history, run dirs and run logs) is
+ * removed when the snapshot in force has no job {@code <name>} (on any node), no run of it goes on
+ * this node (as its runner just reported; when that is not known the job dirs are left alone), and
+ * the latest of the directory's own modification time (touched on every pass while the snapshot has
+ * the job or a run of it goes here), its direct entries' and its log files' is older than
+ * {@code removed-instance-retention}. The snapshot is read again just before the removal.
  *
  * <p>Nothing is removed before the node has a snapshot read from its repo: no snapshot yet, or the
  * "none" snapshot of a repo that could not be read, would make every version look unused.
@@ -111,8 +119,10 @@ public final class DataDirSweep {
    * @param runningHere "image/version" of every process this node's instance supervisors run or
    *     start, as they just reported it; null when not known (a supervisor did not answer): the
    *     artifact cache is then left alone this pass
+   * @param jobsRunningHere names of the jobs with a run going on this node, as their runners just
+   *     reported it; null when not known: the job dirs are then left alone this pass
    */
-  public Report run(Set<String> runningHere) {
+  public Report run(Set<String> runningHere, Set<String> jobsRunningHere) {
     Snapshot s = snapshot.get();
     if (!readFromRepo(s)) return new Report(null, List.of(), List.of());
     List<Removal> removed = new ArrayList<>();
@@ -128,6 +138,13 @@ public final class DataDirSweep {
       sweepInstances(s, removed, failures);
     } catch (IOException | RuntimeException e) {
       failures.add(new Failure(dataDir, e.toString()));
+    }
+    if (jobsRunningHere != null) {
+      try {
+        sweepJobs(s, jobsRunningHere, removed, failures);
+      } catch (IOException | RuntimeException e) {
+        failures.add(new Failure(dataDir.resolve("jobs"), e.toString()));
+      }
     }
     return new Report(s.version(), removed, failures);
   }
@@ -254,6 +271,45 @@ public final class DataDirSweep {
         removed.add(new Removal(what, p, Trees.delete(p, failures)));
       }
     }
+  }
+
+  // ---- removed jobs ----
+
+  private void sweepJobs(Snapshot s, Set<String> running, List<Removal> removed, List<Failure> failures)
+      throws IOException {
+    Instant now = Instant.now();
+    Instant cutoff = now.minus(settings.removedInstanceRetention());
+    for (Path dir : list(dataDir.resolve("jobs"))) {
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) continue;
+      String name = dir.getFileName().toString();
+      if (s.jobs().containsKey(name) || running.contains(name)) {
+        try {
+          // the dir's own time says "last seen in the repo or running here"; it survives node restarts
+          Files.setLastModifiedTime(dir, FileTime.from(now));
+        } catch (IOException e) {
+          failures.add(new Failure(dir, "cannot mark in use: " + Trees.describe(e)));
+        }
+        continue;
+      }
+      Instant last;
+      try {
+        last = latest(Trees.lastModified(dir), Trees.lastModified(dir.resolve("logs")));
+      } catch (IOException gone) {
+        continue; // changed meanwhile: the next pass sees it as it is then
+      }
+      if (last == null || !last.isBefore(cutoff) || inRepoNow(name)) continue;
+      removed.add(new Removal("dir of removed job " + name, dir, Trees.delete(dir, failures)));
+    }
+  }
+
+  private static Instant latest(Instant a, Instant b) {
+    if (a == null) return b;
+    return b == null || a.isAfter(b) ? a : b;
+  }
+
+  private boolean inRepoNow(String job) {
+    Snapshot now = snapshot.get();
+    return !readFromRepo(now) || now.jobs().containsKey(job);
   }
 
   private boolean deployedNow(String key) {

@@ -35,10 +35,24 @@ public final class Housekeeping extends AbstractBehavior<Housekeeping.Command> {
 
   private enum Tick implements Command { INSTANCE }
 
-  private record Done(DataDirSweep.Report report, String runningUnknown, Throwable error) implements Command {}
+  private record Done(DataDirSweep.Report report, String runningUnknown, String jobsUnknown, Throwable error)
+      implements Command {}
 
-  /** What the supervisors said runs here ("image/version"), or why it is not known. */
-  private record Running(Set<String> versions, String unknownBecause) {}
+  /** What the supervisors (or runners) said runs here, or why it is not known. */
+  private record Running(Set<String> names, String unknownBecause) {
+    static CompletionStage<Running> of(Supplier<CompletionStage<Set<String>>> ask) {
+      CompletionStage<Set<String>> asked;
+      try {
+        asked = ask.get();
+      } catch (RuntimeException e) {
+        asked = CompletableFuture.failedFuture(e);
+      }
+      return asked.handle((names, e) -> e == null ? new Running(names, null) : new Running(null, e.toString()));
+    }
+  }
+
+  /** Both answers a pass starts from. */
+  private record Asked(Running versions, Running jobs) {}
 
   /** At most this many failures are logged one by one per pass; the rest are counted. */
   private static final int FAILURES_LOGGED = 20;
@@ -47,13 +61,18 @@ public final class Housekeeping extends AbstractBehavior<Housekeeping.Command> {
    * @param runningHere asks this node's instance supervisors which versions their processes run
    *     ("image/version"); asked before every pass, off the actor thread. A failed answer leaves the
    *     artifact cache alone for that pass.
+   * @param jobsRunningHere asks this node's job runners which jobs have a run going here; asked
+   *     before every pass, off the actor thread. A failed answer leaves the job dirs alone for that pass.
    */
-  public static Behavior<Command> create(DataDirSweep sweep, Supplier<CompletionStage<Set<String>>> runningHere) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new Housekeeping(ctx, t, sweep, runningHere)));
+  public static Behavior<Command> create(DataDirSweep sweep, Supplier<CompletionStage<Set<String>>> runningHere,
+      Supplier<CompletionStage<Set<String>>> jobsRunningHere) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(t ->
+        new Housekeeping(ctx, t, sweep, runningHere, jobsRunningHere)));
   }
 
   private final DataDirSweep sweep;
   private final Supplier<CompletionStage<Set<String>>> runningHere;
+  private final Supplier<CompletionStage<Set<String>>> jobsRunningHere;
   private final Executor blocking;
   private boolean running;
   /** A request came while a pass ran: run once more when it ends. */
@@ -62,11 +81,12 @@ public final class Housekeeping extends AbstractBehavior<Housekeeping.Command> {
   private List<ActorRef<DataDirSweep.Report>> waitingForNext = new ArrayList<>();
 
   private Housekeeping(ActorContext<Command> ctx, TimerScheduler<Command> timers, DataDirSweep sweep,
-      Supplier<CompletionStage<Set<String>>> runningHere) {
+      Supplier<CompletionStage<Set<String>>> runningHere, Supplier<CompletionStage<Set<String>>> jobsRunningHere) {
     super(ctx);
     ctx.setLoggerName(Housekeeping.class);
     this.sweep = sweep;
     this.runningHere = runningHere;
+    this.jobsRunningHere = jobsRunningHere;
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     timers.startTimerWithFixedDelay(Tick.INSTANCE, sweep.settings().interval());
   }
@@ -98,16 +118,10 @@ public final class Housekeeping extends AbstractBehavior<Housekeeping.Command> {
     again = false;
     waitingForRunning = waitingForNext;
     waitingForNext = new ArrayList<>();
-    CompletionStage<Set<String>> asked;
-    try {
-      asked = runningHere.get();
-    } catch (RuntimeException e) {
-      asked = CompletableFuture.failedFuture(e);
-    }
-    CompletionStage<Done> pass = asked
-        .handle((versions, e) -> e == null ? new Running(versions, null) : new Running(null, e.toString()))
-        .thenApplyAsync(r -> new Done(sweep.run(r.versions()), r.unknownBecause(), null), blocking);
-    getContext().pipeToSelf(pass, (done, error) -> error != null ? new Done(null, null, error) : done);
+    CompletionStage<Done> pass = Running.of(runningHere).thenCombine(Running.of(jobsRunningHere), Asked::new)
+        .thenApplyAsync(a -> new Done(sweep.run(a.versions().names(), a.jobs().names()), a.versions().unknownBecause(),
+            a.jobs().unknownBecause(), null), blocking);
+    getContext().pipeToSelf(pass, (done, error) -> error != null ? new Done(null, null, null, error) : done);
   }
 
   private Behavior<Command> onDone(Done d) {
@@ -119,6 +133,10 @@ public final class Housekeeping extends AbstractBehavior<Housekeeping.Command> {
       if (d.runningUnknown() != null && !d.report().skipped()) {
         getContext().getLog().info("housekeeping: artifact cache left alone this pass: cannot tell which versions "
             + "this node's instances run ({})", d.runningUnknown());
+      }
+      if (d.jobsUnknown() != null && !d.report().skipped()) {
+        getContext().getLog().info("housekeeping: job dirs left alone this pass: cannot tell which jobs run here ({})",
+            d.jobsUnknown());
       }
       log(d.report());
       waitingForRunning.forEach(r -> r.tell(d.report()));

@@ -18,7 +18,8 @@ import java.util.TreeSet;
  * @param artifactGrace a version not in use is removed only when it was not fetched nor seen in use
  *     for this long; longer than the longest job run, which keeps its version's directory until it ends
  * @param removedInstanceRetention the work dir and log files of an instance no longer deployed on
- *     this node are removed once it was last seen deployed, and its logs last written, this long ago
+ *     this node are removed once it was last seen deployed, and its logs last written, this long ago;
+ *     likewise the directory of a job no longer in the repo (last seen in it or running here)
  */
 public record HousekeepingSettings(int keepVersions, Duration interval, Duration artifactGrace,
     Duration removedInstanceRetention) {

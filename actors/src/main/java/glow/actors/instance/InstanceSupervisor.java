@@ -25,6 +25,7 @@ import glow.actors.process.ProcessStartException;
 import glow.actors.process.RunningProcess;
 import glow.actors.process.Signal;
 import glow.actors.registry.ServiceRegistry;
+import glow.actors.rollout.RolloutTarget;
 import glow.actors.rollout.Rollouts;
 import glow.conf.snapshot.InstanceSpec;
 import glow.conf.snapshot.ProvidedPort;
@@ -85,13 +86,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * snapshot changes nothing.
  *
  * <h2>Rollouts</h2>
- * A serving instance (running and healthy) whose snapshot asks for a replacement or a restart for
- * its config does not go down on its own: its {@link RolloutPermit} asks the cluster's {@code
- * Rollouts} coordinator and the old process serves on (the detail says what it waits for) until a
- * permit comes; the permit is given back once the new process is healthy, its registrations are
- * confirmed and {@code rolloutSettle} passed. An instance that is not serving replaces at once. A
- * process not healthy within {@code startTimeout} is stopped and restarted with back-off; that, an
- * exit or a failed start under a permit stops the app's rollout to that target.
+ * An instance serves while its process is healthy, its registrations are confirmed and {@code
+ * rolloutSettle} passed; whenever it does not (first start, starting, unhealthy, back-off, failed,
+ * stopping for a restart) its {@link RolloutPermit} reports it down to the cluster's {@code
+ * Rollouts} coordinator, which counts it against the app's max-unavailable. A serving instance
+ * whose snapshot asks for a replacement or a restart for its config does not go down on its own:
+ * it asks the coordinator and the old process serves on (the detail says what it waits for) until
+ * a permit comes; the permit is given back once the new process serves. An instance whose process
+ * is not healthy replaces at once. A process not healthy within {@code startTimeout} is stopped
+ * and restarted with back-off; that, an exit or a failed start under a permit stops the app's
+ * rollout to that target. While the rollout to the snapshot's spec is stopped, this instance, if
+ * it heard so while still running an older spec, keeps that spec ({@code kept}) for every restart
+ * (crash, unhealthy, by hand) until a new commit; {@link KeptSpec} carries it across a node
+ * restart.
  *
  * <h2>Events</h2>
  * Every change of the {@link InstanceStatus} is published on the actor system's local {@link
@@ -192,6 +199,13 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   private int gen;
   private InstanceSpec desired; // the spec last read from the snapshot (null before the first)
   private InstanceSpec attempted; // the spec of the last start attempt
+  // while the rollout to desired is stopped (halted): the spec this instance ran before, which a
+  // crash or a restart by hand comes back on; null when the instance follows the repo. Also in
+  // keptFile, so a node restart keeps it; remembered is that file as read at start, until used.
+  private InstanceSpec kept;
+  private final Path keptFile;
+  private KeptSpec remembered;
+  private CompletableFuture<Void> keptFileWork = CompletableFuture.completedFuture(null);
   private boolean backoffPending;
   private boolean failed;
   private Instant failedAt;
@@ -241,6 +255,13 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
         LogRetention.of(ctx.getSystem().settings().config()));
     this.permit = new RolloutPermit(ctx, timers, runtime, app, key);
     this.unhealthy = new UnhealthyRestart(timers);
+    this.keptFile = KeptSpec.file(runtime.dataDir(), key);
+    try {
+      // read on the actor's thread: one small file, once per supervisor, before its first start
+      this.remembered = runtime.rollouts() == null ? null : KeptSpec.read(keptFile).orElse(null);
+    } catch (IOException | RuntimeException e) {
+      ctx.getLog().warn("{}cannot read {} ({}); the instance follows the repo", where(), keptFile, e.getMessage());
+    }
   }
 
   @Override
@@ -310,9 +331,11 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
         InstanceSpec want = readDesired();
         if (want == null) {
           failWaiters(where() + "is not in this node's snapshot, nothing to restart");
+          forgetKept();
           return terminate("stopping: the deployment is gone from this node's snapshot");
         }
-        start(want);
+        desired = want;
+        start(toStart(want));
       }
     }
     return this;
@@ -323,26 +346,30 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     Snapshot snapshot = runtime.snapshot().get();
     if (snapshot == null) return this; // no snapshot yet: keep whatever runs
     Optional<InstanceSpec> read = onThisNode(snapshot);
-    if (read.isEmpty()) return terminate("stopping: the deployment is gone from this node's snapshot");
+    if (read.isEmpty()) {
+      forgetKept();
+      return terminate("stopping: the deployment is gone from this node's snapshot");
+    }
     InstanceSpec want = read.get();
     desired = want;
+    InstanceSpec next = toStart(want);
     switch (phase) {
       case STARTING, STOPPING -> {
         // the start in flight (or the one after the stop) re-reconciles with the latest spec
       }
       case IDLE -> {
         if (backoffPending) {
-          if (!want.equals(attempted)) {
+          if (!next.equals(attempted)) {
             timers.cancel(BACKOFF_TIMER);
             backoffPending = false;
-            start(want);
+            start(next);
           }
         } else if (failed) {
-          if (!want.equals(attempted) || !Instant.now().isBefore(failedAt.plus(runtime.timing().failedRetry()))) {
-            start(want);
+          if (!next.equals(attempted) || !Instant.now().isBefore(failedAt.plus(runtime.timing().failedRetry()))) {
+            start(next);
           }
         } else {
-          start(want);
+          start(next);
         }
       }
       case RUNNING -> reconcileRunning(want);
@@ -365,7 +392,10 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
     boolean configRestart = !replace && plan.onChange() == OnChange.RESTART && plan.configVersion() != null
         && !plan.configVersion().equals(appliedConfig);
     if (replace || configRestart) {
-      if (!permit.mayGoDown(want, healthy)) {
+      if (kept != null && permit.haltOf(want) != null && (!healthy || permit.counted())) {
+        return; // back on the spec it ran after a crash: being down does not move it onto the halted one
+      }
+      if (!permit.mayGoDown(want, healthy, state)) {
         notApplied = permit.waiting(); // the old process serves on until a permit comes
         return;
       }
@@ -421,6 +451,8 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   private Behavior<Command> onPermitAnswer(PermitAnswer a) {
     if (permit.onAnswer(a.answer())) return terminating ? this : reconcile(); // granted: go
     if (phase == Phase.RUNNING && permit.asking()) {
+      // halted: a crash or a restart of this instance comes back on what it runs now, not the failed spec
+      if (kept == null && desired != null && permit.haltOf(desired) != null) keep(runningSpec);
       notApplied = permit.waiting();
       publish();
     }
@@ -435,18 +467,21 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   }
 
   private Behavior<Command> onPermitSettled(PermitSettled s) {
-    if (s.gen() == gen && phase == Phase.RUNNING && healthy) permit.release();
-    return this;
+    if (s.gen() != gen || phase != Phase.RUNNING || !healthy) return this;
+    permit.release();
+    // serving again: an instance kept on its old spec asks for the repo's at once (and hears the halt)
+    return terminating ? this : reconcile();
   }
 
   // ---------------------------------------------------------------- start
 
+  /** @param want the spec to start: the repo's, or the kept one ({@link #toStart}) */
   private void start(InstanceSpec want) {
     permit.starting(want);
     unhealthy.starting();
     gen++;
     attempted = want;
-    desired = want;
+    if (!want.equals(kept)) desired = want;
     failed = false;
     backoffPending = false;
     phase = Phase.STARTING;
@@ -667,7 +702,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
       String service = app + ":" + p.declared();
       String endpoint = runtime.advertiseHost() + ":" + p.port();
       registered.add(new ServiceRegistry.Register(service, endpoint, runtime.node()));
-      if (permit.held()) {
+      if (permit.counted()) {
         // under a rollout permit: released only once every node has the new endpoints
         @SuppressWarnings("unchecked")
         Class<StatusReply<Done>> replyClass = (Class<StatusReply<Done>>) (Class<?>) StatusReply.class;
@@ -694,7 +729,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private Behavior<Command> terminate(String why) {
     terminating = true;
-    permit.release();
+    permit.close();
     timers.cancel(BACKOFF_TIMER);
     backoffPending = false;
     failWaiters(where() + "was stopped");
@@ -771,7 +806,7 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
 
   private Behavior<Command> onPostStop() {
     closed.set(true);
-    permit.release();
+    permit.close();
     deregisterAll();
     failWaiters(where() + "was stopped");
     // last resort: a failure or a stop without Stop (system shutdown) must not leave a process
@@ -802,20 +837,25 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   }
 
   private InstanceStatus status() {
-    InstanceSpec shown = runningSpec != null && process != null ? runningSpec : desired;
+    InstanceSpec shown = runningSpec != null && process != null ? runningSpec : kept != null ? kept : desired;
     Map<String, Integer> ports = new LinkedHashMap<>();
     if (shown != null) shown.ports().values().forEach(p -> ports.put(p.name(), p.port()));
     Integer exitCode = lastExit == null ? null
         : lastExit instanceof ExitStatus.Exited x ? x.code() : 128 + ((ExitStatus.Killed) lastExit).signal();
     return new InstanceStatus(key, shown == null ? null : shown.id(), app,
         shown == null ? null : shown.spec().image(), shown == null ? null : shown.spec().version(), runtime.node(),
-        state, notApplied != null ? notApplied : detail, process == null ? null : process.pid(), ports, healthy,
+        state, notApplied != null ? notApplied : withKeptNote(detail),
+        process == null ? null : process.pid(), ports, healthy,
         restarts, startedAt, exitCode, lastExit == null ? null : lastExit.toString(),
         process == null ? null : appliedConfig, since);
   }
 
-  /** Publishes the status on the local event stream when it differs from the last one published. */
+  /**
+   * Publishes the status on the local event stream when it differs from the last one published;
+   * first tells the rollout permit whether the instance serves (every state change passes here).
+   */
   private void publish() {
+    permit.observe(phase == Phase.RUNNING && healthy, state, desired);
     InstanceStatus s = status();
     if (!s.equals(lastPublished)) {
       lastPublished = s;
@@ -828,6 +868,68 @@ public final class InstanceSupervisor extends AbstractBehavior<InstanceSuperviso
   /** The spec of this instance in snapshot if it is deployed on this node. */
   private Optional<InstanceSpec> onThisNode(Snapshot snapshot) {
     return snapshot.instance(key).filter(i -> i.node().equals(runtime.node()));
+  }
+
+  /**
+   * The spec to start: the repo's want, or the kept one while the rollout to want is stopped. A
+   * new commit (another target) lifts the halt: the instance follows the repo again.
+   */
+  private InstanceSpec toStart(InstanceSpec want) {
+    if (remembered != null) { // the first look after a node restart
+      if (RolloutTarget.of(want).id().equals(remembered.halted())) {
+        kept = remembered.spec();
+        permit.heardHalt(want, remembered.reason());
+        getContext().getLog().info("{}kept on {} as before the node restarted: rollout of {} to {} stopped: {}",
+            where(), kept.id(), app, want.spec().version(), remembered.reason());
+      } else {
+        fileWork(() -> KeptSpec.delete(keptFile)); // a new commit came meanwhile
+      }
+      remembered = null;
+    }
+    if (kept != null && permit.haltOf(want) == null) forgetKept();
+    return kept != null ? kept : want;
+  }
+
+  /** Keeps spec for restarts while the rollout to desired is stopped, in memory and in keptFile. */
+  private void keep(InstanceSpec spec) {
+    kept = spec;
+    KeptSpec file = new KeptSpec(RolloutTarget.of(desired).id(), permit.haltOf(desired), spec);
+    fileWork(() -> file.write(keptFile));
+  }
+
+  private void forgetKept() {
+    if (kept == null) return;
+    kept = null;
+    fileWork(() -> KeptSpec.delete(keptFile));
+  }
+
+  private interface FileWork {
+    void run() throws IOException;
+  }
+
+  /**
+   * Off the actor's thread, one after another (a delete never overtakes the write before it); a
+   * failure is logged (after a node restart the instance then follows the repo).
+   */
+  private void fileWork(FileWork work) {
+    org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(InstanceSupervisor.class); // the actor's is not for other threads
+    String where = where();
+    keptFileWork = keptFileWork.thenRunAsync(() -> {
+      try {
+        work.run();
+      } catch (IOException | RuntimeException e) {
+        log.warn("{}cannot update {} ({}): after a node restart the instance follows the repo", where, keptFile,
+            e.getMessage());
+      }
+    }, blocking);
+  }
+
+  /** The detail, with "; kept on 1.0.0: rollout of web to 1.1.0 stopped: … (fix the app and commit)" while kept. */
+  private String withKeptNote(String what) {
+    String why = kept == null || desired == null ? null : permit.haltOf(desired);
+    if (why == null) return what;
+    return what + "; kept on " + kept.spec().version() + ": rollout of " + app + " to " + desired.spec().version()
+        + " stopped: " + why + " (fix the app and commit)";
   }
 
   /** The spec to restart with: the snapshot's, or the last one seen when there is no snapshot yet. */

@@ -97,6 +97,11 @@ public record SupervisorTiming(Duration backoffMin, Duration backoffMax, Duratio
         rolloutSettle, rolloutRenew, rolloutLease);
   }
 
+  public SupervisorTiming withRolloutLease(Duration d) {
+    return new SupervisorTiming(backoffMin, backoffMax, stableAfter, failedRetry, healthFalls, drain, stopGrace,
+        startTimeout, rolloutSettle, rolloutRenew, d);
+  }
+
   /** The wait before restart number n in a row (1-based): backoffMin * 2^(n-1), at most backoffMax. */
   public Duration backoff(int exitsInARow) {
     Duration d = backoffMin;

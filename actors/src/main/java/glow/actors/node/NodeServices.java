@@ -18,6 +18,7 @@ import glow.actors.housekeeping.DataDirSweep;
 import glow.actors.housekeeping.Housekeeping;
 import glow.actors.job.JobRunner;
 import glow.actors.job.JobScheduler;
+import glow.actors.job.RunningJobs;
 import glow.actors.listener.Listeners;
 import glow.actors.listener.ListenersSettings;
 import glow.actors.logs.NodeLogHub;
@@ -52,7 +53,10 @@ public final class NodeServices implements GlowNode.Extras {
 
   /** How often the TLS files of http exposes are checked for a new certificate. */
   private static final Duration CERT_CHECK = Duration.ofSeconds(10);
-  /** How long housekeeping waits for each local supervisor's status before it leaves the artifact cache alone. */
+  /**
+   * How long housekeeping waits for each local supervisor's status (job runner's history) before it
+   * leaves the artifact cache (the job dirs) alone.
+   */
   private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(10);
 
   private final Parts parts;
@@ -103,7 +107,10 @@ public final class NodeServices implements GlowNode.Extras {
     httpExposes = http;
     ActorRef<Housekeeping.Command> cleaner = guardian.spawn(Behaviors.supervise(Housekeeping.create(
         new DataDirSweep(s.name(), s.dataDir(), parts.artifacts(), s.housekeeping(), current::get),
-        () -> runningHere(s.name(), node.placement(), supervisors)))
+        () -> runningHere(s.name(), node.placement(), supervisors),
+        () -> node.placement().isUp(s.name())
+            ? RunningJobs.here(node.system(), jobRunners, s.name(), STATUS_TIMEOUT)
+            : CompletableFuture.failedFuture(new IllegalStateException("node not Up"))))
         .onFailure(SupervisorStrategy.restart()), "housekeeping");
     housekeeping = cleaner;
     NodeAgent.Wiring wiring = new NodeAgent.Wiring(s.name(), current, supervisors, topic, sync,

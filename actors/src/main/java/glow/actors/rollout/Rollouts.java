@@ -22,43 +22,69 @@ import java.util.TreeSet;
 
 /**
  * The rollout coordinator: grants the permits that let a serving instance go down to be replaced,
- * at most {@code rollout.max-unavailable} per app at once; one per cluster (a cluster singleton,
- * started by {@link #init} on every node).
+ * only while fewer than {@code rollout.max-unavailable} instances of its app are unavailable; one
+ * per cluster (a cluster singleton, started by {@link #init} on every node).
  *
- * <p>Permits are leases. The holder renews every {@code rollout-renew} with a {@link Request}
- * whose {@code holding} is true; a lease not renewed for {@code lease} is dropped (its node died,
- * and its instance is down anyway). The state is only the leases and the halts, plain data rebuilt
- * from renewals: when the singleton moves (its node crashed), the new one grants nothing for one
- * lease period plus the proxies' identification interval (1 s) while the holders' renewals
- * (buffered by the singleton proxies meanwhile) tell it which permits are out. So a move never lets a second instance go down under max-unavailable 1.
+ * <p>Unavailable means not serving, for whatever reason: an instance holding a permit (being
+ * replaced), and every instance whose supervisor reports itself {@link Kind#DOWN} (first start,
+ * starting, unhealthy, crashed and backing off, failed, stopping for a restart). Both are the same
+ * kind of lease: renewed by the instance every {@code rollout-renew} ({@link Kind#RENEW} or {@link
+ * Kind#DOWN}), dropped when not renewed for {@code lease} (its node died), given back with a
+ * {@link Release} once the instance serves again (healthy, registered, settled). A down report is
+ * never refused: an instance that is not serving costs no more availability by being replaced, so
+ * it moves to a new version without a permit; it only counts against the others. The state is only
+ * the leases and the halts, plain data rebuilt from renewals: when the singleton moves (its node
+ * crashed), the new one grants nothing for one lease period plus the proxies' identification
+ * interval (1 s) while the renewals (buffered by the singleton proxies meanwhile) tell it which
+ * instances are down. So a move never lets a second instance go down under max-unavailable 1.
+ *
+ * <p>Not counted: an instance of a node that is gone (its lease expires; its supervisor cannot
+ * report), and an instance that goes down between its last report and a grant to another (a crash
+ * cannot ask first).
  *
  * <p>Halts: a replacement that does not become healthy is reported by its holder with {@code
  * halt} set, and keeps its lease while it is down. From then on no permit is granted for that
  * app and target; the answer {@link Verdict#HALTED} carries the reason. Waiting instances repeat
- * the halt in their own requests, so a new coordinator re-learns it from any of them. A halt is
+ * the halt in their asks, and instances kept on their old version for it in their down reports,
+ * so a new coordinator re-learns it from any of them. A halt is
  * forgotten once nobody asked about its target for a few lease periods (every instance moved on
  * to a newer commit).
  */
 public final class Rollouts extends AbstractBehavior<Rollouts.Command> {
   public sealed interface Command {}
 
+  /** What a {@link Request} is. */
+  public enum Kind {
+    /** A serving instance asks for a permit to go down; answered. */
+    ASK,
+    /** The holder of a permit renews it (also how a new coordinator learns it); answered. */
+    RENEW,
+    /** An instance that is not serving reports (and renews) that it is down; never answered. */
+    DOWN
+  }
+
   /**
-   * Asks for the permit of one instance, or renews it ({@code holding}); answered with an {@link
-   * Answer} every time.
+   * One instance's ask, renewal or down report.
    *
    * @param instance the instance key ("greeter#2"), unique in the cluster
    * @param node where it runs, for humans
-   * @param target the {@link RolloutTarget#id()} the instance is rolling to
+   * @param target the {@link RolloutTarget#id()} of what the repo asks the instance to run
    * @param version the target's version, for humans
    * @param maxUnavailable the app's {@code rollout.max-unavailable} in the requester's snapshot
-   * @param holding true when the requester holds the permit (a renewal)
+   * @param kind ask, renewal of a permit held, or down report
+   * @param state DOWN: the instance's state ("backoff", "starting" ...), for the others' wait
+   *     reason; else null
    * @param halt why the rollout of this target stopped, when the requester knows (its own failed
    *     replacement, or a halt it was told about), else null
+   * @param replyTo where the {@link Answer} goes (unused for DOWN)
    */
   public record Request(String app, String instance, String node, String target, String version, int maxUnavailable,
-      boolean holding, String halt, ActorRef<Answer> replyTo) implements Command, CborSerializable {}
+      Kind kind, String state, String halt, ActorRef<Answer> replyTo) implements Command, CborSerializable {}
 
-  /** The instance is done (replacement healthy and settled, or deployment gone): drop its permit. */
+  /**
+   * The instance serves again (healthy, registered and settled) or is gone (deployment removed):
+   * drop its permit or down report.
+   */
   public record Release(String app, String instance) implements Command, CborSerializable {}
 
   /** Replies with every app that has a permit out or a halted target. */
@@ -78,12 +104,27 @@ public final class Rollouts extends AbstractBehavior<Rollouts.Command> {
   public record AppRollout(String app, List<String> replacing, Map<String, String> stopped)
       implements CborSerializable {}
 
-  /** @param learning true while a just-started coordinator grants nothing */
-  public record State(boolean learning, List<AppRollout> apps) implements CborSerializable {}
+  /**
+   * @param learning true while a just-started coordinator grants nothing
+   * @param apps the apps rolling: a permit out, a halted target, or an instance told to wait
+   * @param down per app (rolling or not), its instances reported not serving, counted against
+   *     max-unavailable besides the permits: "greeter#3 on n1 (backoff)"
+   */
+  public record State(boolean learning, List<AppRollout> apps, Map<String, List<String>> down)
+      implements CborSerializable {}
 
   private enum Tick implements Command { INSTANCE }
 
-  private record Lease(String app, String instance, String node, String target, String version, long renewedAt) {}
+  /** @param permit true: held for a replacement (RENEW); false: reported down (DOWN, with state) */
+  private record Lease(String app, String instance, String node, String target, String version, boolean permit,
+      String state, long renewedAt) {
+    String who() {
+      return instance + " on " + node;
+    }
+  }
+
+  /** An instance told to wait (or that the rollout stopped) when it last asked. */
+  private record Asked(String app, long at) {}
 
   private record Halt(String reason, long heardAt) {}
 
@@ -114,6 +155,7 @@ public final class Rollouts extends AbstractBehavior<Rollouts.Command> {
   private final Duration quiet;
   private final long learningUntil;
   private final Map<String, Lease> leases = new HashMap<>(); // by instance key
+  private final Map<String, Asked> asked = new HashMap<>(); // by instance key; an app with askers is rolling
   private final Map<String, Map<String, Halt>> halts = new HashMap<>(); // app -> target id -> halt
 
   private Rollouts(ActorContext<Command> ctx, Duration lease) {
@@ -125,7 +167,7 @@ public final class Rollouts extends AbstractBehavior<Rollouts.Command> {
         .getDuration("akka.cluster.singleton-proxy.singleton-identification-interval"));
     this.learningUntil = System.nanoTime() + quiet.toNanos();
     ctx.getLog().info("rollout coordinator started; it grants no permit for {} ms while it hears the renewals"
-        + " of permits already out", quiet.toMillis());
+        + " of the permits out and the down reports", quiet.toMillis());
   }
 
   @Override
@@ -153,44 +195,74 @@ public final class Rollouts extends AbstractBehavior<Rollouts.Command> {
     if (appHalts.isEmpty()) halts.remove(r.app());
 
     Lease held = leases.get(r.instance());
-    if (r.holding() || held != null) {
-      // a renewal, or a repeated request of the holder whose answer was lost: it keeps its permit
-      if (held == null) {
+    if (r.kind() == Kind.DOWN) {
+      if (held == null || held.permit()) {
+        getContext().getLog().info("{} on {} is not serving ({}): counted against the max-unavailable of {}",
+            r.instance(), r.node(), r.state(), r.app());
+      }
+      asked.remove(r.instance());
+      leases.put(r.instance(), new Lease(r.app(), r.instance(), r.node(), r.target(), r.version(), false, r.state(),
+          now));
+      return this;
+    }
+    if (r.kind() == Kind.RENEW || (held != null && held.permit())) {
+      // a renewal, or a repeated ask of the holder whose answer was lost: it keeps its permit
+      if (held == null || !held.permit()) {
         getContext().getLog().info("permit of {} on {} for {} learned from its renewal", r.instance(), r.node(),
             r.app());
       }
-      leases.put(r.instance(), new Lease(r.app(), r.instance(), r.node(), r.target(), r.version(), now));
+      asked.remove(r.instance());
+      leases.put(r.instance(), new Lease(r.app(), r.instance(), r.node(), r.target(), r.version(), true, null, now));
       r.replyTo().tell(new Answer(r.instance(), r.target(), Verdict.GRANTED, null));
       return this;
     }
+    // an ask says the instance serves: a down report of it still here is stale (its release was lost)
+    if (held != null) leases.remove(r.instance());
+    asked.put(r.instance(), new Asked(r.app(), now));
     if (halt != null) {
       r.replyTo().tell(new Answer(r.instance(), r.target(), Verdict.HALTED, halt.reason()));
       return this;
     }
     if (now - learningUntil < 0) {
       r.replyTo().tell(new Answer(r.instance(), r.target(), Verdict.WAIT, "the rollout coordinator has just started"
-          + " and first hears which permits are out (" + quiet.toMillis() + " ms)"));
+          + " and first hears which instances are down or being replaced (" + quiet.toMillis() + " ms)"));
       return this;
     }
     List<Lease> out = live(r.app(), now);
     if (out.size() < Math.max(1, r.maxUnavailable())) {
-      leases.put(r.instance(), new Lease(r.app(), r.instance(), r.node(), r.target(), r.version(), now));
-      getContext().getLog().info("permit granted to {} on {} to roll to {} ({} of {} out)", r.instance(), r.node(),
-          r.version(), out.size() + 1, r.maxUnavailable());
+      asked.remove(r.instance());
+      leases.put(r.instance(), new Lease(r.app(), r.instance(), r.node(), r.target(), r.version(), true, null, now));
+      getContext().getLog().info("permit granted to {} on {} to roll to {} ({} of {} unavailable)", r.instance(),
+          r.node(), r.version(), out.size() + 1, r.maxUnavailable());
       r.replyTo().tell(new Answer(r.instance(), r.target(), Verdict.GRANTED, null));
     } else {
-      List<String> names = out.stream().map(l -> l.instance() + " on " + l.node()).sorted().toList();
-      r.replyTo().tell(new Answer(r.instance(), r.target(), Verdict.WAIT, String.join(" and ", names)
-          + (names.size() == 1 ? " is" : " are") + " being replaced"));
+      r.replyTo().tell(new Answer(r.instance(), r.target(), Verdict.WAIT, why(out)));
     }
     return this;
+  }
+
+  /** "greeter#1 on n1 is being replaced; greeter#3 on n2 (backoff) is not serving" */
+  private static String why(List<Lease> out) {
+    List<String> replacing = out.stream().filter(Lease::permit).map(Lease::who).sorted().toList();
+    List<String> down = out.stream().filter(l -> !l.permit()).map(l -> l.who() + " (" + l.state() + ")").sorted()
+        .toList();
+    List<String> parts = new ArrayList<>();
+    if (!replacing.isEmpty()) {
+      parts.add(String.join(" and ", replacing) + (replacing.size() == 1 ? " is" : " are") + " being replaced");
+    }
+    if (!down.isEmpty()) parts.add(String.join(" and ", down) + (down.size() == 1 ? " is" : " are") + " not serving");
+    return String.join("; ", parts);
   }
 
   private Behavior<Command> onRelease(Release r) {
     Lease l = leases.get(r.instance());
     if (l != null && l.app().equals(r.app())) {
       leases.remove(r.instance());
-      getContext().getLog().info("permit of {} on {} released", r.instance(), l.node());
+      if (l.permit()) {
+        getContext().getLog().info("permit of {} on {} released", r.instance(), l.node());
+      } else {
+        getContext().getLog().info("{} on {} serves again", r.instance(), l.node());
+      }
     }
     return this;
   }
@@ -200,11 +272,12 @@ public final class Rollouts extends AbstractBehavior<Rollouts.Command> {
     leases.values().removeIf(l -> {
       boolean expired = now - l.renewedAt() > leaseNanos;
       if (expired) {
-        getContext().getLog().warn("permit of {} on {} expired: not renewed for {} ms (its node is gone)",
-            l.instance(), l.node(), Duration.ofNanos(leaseNanos).toMillis());
+        getContext().getLog().warn("{} of {} on {} expired: not renewed for {} ms (its node is gone)",
+            l.permit() ? "permit" : "down report", l.instance(), l.node(), Duration.ofNanos(leaseNanos).toMillis());
       }
       return expired;
     });
+    asked.values().removeIf(a -> now - a.at() > leaseNanos);
     halts.values().forEach(m -> m.values().removeIf(h -> now - h.heardAt() > HALT_MEMORY * leaseNanos));
     halts.values().removeIf(Map::isEmpty);
     return this;
@@ -218,22 +291,39 @@ public final class Rollouts extends AbstractBehavior<Rollouts.Command> {
     return out;
   }
 
+  /**
+   * Apps with a permit out, a halted target or an instance told to wait, with the instances being
+   * replaced and the halts; and every app's instances reported down.
+   */
   private State state() {
     long now = System.nanoTime();
     Map<String, List<String>> replacing = new TreeMap<>();
+    Map<String, List<String>> down = new TreeMap<>();
     for (Lease l : leases.values()) {
-      replacing.computeIfAbsent(l.app(), a -> new ArrayList<>()).add(l.instance() + " on " + l.node() + " (to "
-          + l.version() + ")");
+      if (l.permit()) {
+        replacing.computeIfAbsent(l.app(), a -> new ArrayList<>()).add(l.who() + " (to " + l.version() + ")");
+      } else {
+        down.computeIfAbsent(l.app(), a -> new ArrayList<>()).add(l.who() + " (" + l.state() + ")");
+      }
     }
+    TreeSet<String> rolling = new TreeSet<>(concat(replacing.keySet(), halts.keySet()));
+    asked.values().forEach(a -> rolling.add(a.app()));
     List<AppRollout> apps = new ArrayList<>();
-    for (String app : new TreeSet<>(concat(replacing.keySet(), halts.keySet()))) {
+    for (String app : rolling) {
       Map<String, String> stopped = new LinkedHashMap<>();
       new TreeMap<>(halts.getOrDefault(app, Map.of())).forEach((t, h) -> stopped.put(t, h.reason()));
-      List<String> r = new ArrayList<>(replacing.getOrDefault(app, List.of()));
-      r.sort(null);
-      apps.add(new AppRollout(app, List.copyOf(r), stopped));
+      apps.add(new AppRollout(app, sorted(replacing.get(app)), stopped));
     }
-    return new State(now - learningUntil < 0, List.copyOf(apps));
+    Map<String, List<String>> downSorted = new LinkedHashMap<>();
+    down.forEach((app, names) -> downSorted.put(app, sorted(names)));
+    return new State(now - learningUntil < 0, List.copyOf(apps), downSorted);
+  }
+
+  private static List<String> sorted(List<String> names) {
+    if (names == null) return List.of();
+    List<String> copy = new ArrayList<>(names);
+    copy.sort(null);
+    return List.copyOf(copy);
   }
 
   private static List<String> concat(java.util.Set<String> a, java.util.Set<String> b) {

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import glow.actors.artifact.Archives.Item;
+import glow.actors.node.TestArtifacts;
+import glow.actors.node.TestArtifacts.Item;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,14 +22,14 @@ class ArtifactStoreTest {
   }
 
   Path artifact(String image, String version, String kind) {
-    return repo.resolve(image).resolve(version).resolve(image + "-" + version + kind);
+    return TestArtifacts.path(repo, image, version, kind);
   }
 
   @Test
   void unpacksATarGzKeepingExecBits() throws Exception {
-    Path f = Archives.tarGz(artifact("greeter", "1.0.0", ".tar.gz"),
+    Path f = TestArtifacts.tarGz(artifact("greeter", "1.0.0", ".tar.gz"),
         new Item("bin/start", 0755, "#!/bin/sh\necho hi\n"), new Item("lib/app.txt", 0644, "data"));
-    Archives.sha256(f);
+    TestArtifacts.writeSha256(f);
     Path dir = store().fetch("greeter", "1.0.0");
     assertEquals(cache.resolve("greeter/1.0.0"), dir);
     assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("bin/start"))));
@@ -39,7 +40,7 @@ class ArtifactStoreTest {
 
   @Test
   void unpacksEachVersionOnceAndServesItFromTheCache() throws Exception {
-    Path f = Archives.tarGz(artifact("greeter", "1.0.0", ".tar.gz"), new Item("a", 0644, "one"));
+    Path f = TestArtifacts.tarGz(artifact("greeter", "1.0.0", ".tar.gz"), new Item("a", 0644, "one"));
     ArtifactStore store = store();
     Path dir = store.fetch("greeter", "1.0.0");
     Files.delete(f); // the repository may go away: the unpacked version stays usable
@@ -52,7 +53,7 @@ class ArtifactStoreTest {
 
   @Test
   void fallsBackToAZipKeepingItsModes() throws Exception {
-    Archives.zip(artifact("web", "2.0", ".zip"), new Item("bin/start", 0750, "#!/bin/sh\n"));
+    TestArtifacts.zip(artifact("web", "2.0", ".zip"), new Item("bin/start", 0750, "#!/bin/sh\n"));
     Path dir = store().fetch("web", "2.0");
     assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("bin/start"))));
   }
@@ -79,7 +80,7 @@ class ArtifactStoreTest {
 
   @Test
   void aChecksumMismatchNamesExpectedAndGot() throws Exception {
-    Path f = Archives.tarGz(artifact("greeter", "1.0.0", ".tar.gz"), new Item("a", 0644, "one"));
+    Path f = TestArtifacts.tarGz(artifact("greeter", "1.0.0", ".tar.gz"), new Item("a", 0644, "one"));
     String wrong = "ab".repeat(32);
     Files.writeString(f.resolveSibling(f.getFileName() + ".sha256"), wrong + "\n");
     ArtifactException e = assertThrows(ArtifactException.class, () -> store().fetch("greeter", "1.0.0"));
@@ -101,7 +102,7 @@ class ArtifactStoreTest {
 
   @Test
   void rejectsEntriesThatClimbOutOfTheArtifact() throws Exception {
-    Path f = Archives.tarGz(artifact("evil", "1", ".tar.gz"), new Item("bin/start", 0755, "x"),
+    Path f = TestArtifacts.tarGz(artifact("evil", "1", ".tar.gz"), new Item("bin/start", 0755, "x"),
         new Item("../../escaped", 0644, "gotcha"));
     ArtifactException e = assertThrows(ArtifactException.class, () -> store().fetch("evil", "1"));
     assertEquals("artifact evil 1: " + f + ": entry ../../escaped points outside the artifact directory; "
@@ -130,7 +131,7 @@ class ArtifactStoreTest {
 
   @Test
   void aStartScriptWithoutExecBitIsReported() throws Exception {
-    Archives.tarGz(artifact("greeter", "1.0.0", ".tar.gz"), new Item("bin/start", 0644, "#!/bin/sh\n"));
+    TestArtifacts.tarGz(artifact("greeter", "1.0.0", ".tar.gz"), new Item("bin/start", 0644, "#!/bin/sh\n"));
     Path dir = store().fetch("greeter", "1.0.0");
     ArtifactException e = assertThrows(ArtifactException.class, () -> ArtifactStore.requireStartScript(dir, "greeter", "1.0.0"));
     assertEquals("artifact greeter 1.0.0: " + dir.resolve("bin/start")

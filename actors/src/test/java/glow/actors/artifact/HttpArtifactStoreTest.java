@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import glow.actors.artifact.Archives.Item;
+import glow.actors.node.TestArtifacts;
+import glow.actors.node.TestArtifacts.Item;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,8 +65,8 @@ class HttpArtifactStoreTest {
 
   @Test
   void concurrentFetchesOfOneVersionDownloadAndUnpackOnce() throws Exception {
-    Path f = Archives.tarGz(files.resolve("greeter/1.1.0/greeter-1.1.0.tar.gz"), new Item("bin/start", 0755, "#!/bin/sh\n"));
-    Archives.sha256(f);
+    Path f = TestArtifacts.tarGz(files.resolve("greeter/1.1.0/greeter-1.1.0.tar.gz"), new Item("bin/start", 0755, "#!/bin/sh\n"));
+    TestArtifacts.writeSha256(f);
     ArtifactStore store = new ArtifactStore(base, cache);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     CountDownLatch go = new CountDownLatch(1);
@@ -101,7 +102,7 @@ class HttpArtifactStoreTest {
 
   @Test
   void aChecksumMismatchOverHttpNamesTheUrls() throws Exception {
-    Path f = Archives.tarGz(files.resolve("greeter/1.0.0/greeter-1.0.0.tar.gz"), new Item("a", 0644, "x"));
+    Path f = TestArtifacts.tarGz(files.resolve("greeter/1.0.0/greeter-1.0.0.tar.gz"), new Item("a", 0644, "x"));
     Files.writeString(files.resolve("greeter/1.0.0/greeter-1.0.0.tar.gz.sha256"), "0".repeat(64) + " *greeter-1.0.0.tar.gz\n");
     ArtifactException e = assertThrows(ArtifactException.class, () -> new ArtifactStore(base, cache).fetch("greeter", "1.0.0"));
     String url = base + "/greeter/1.0.0/greeter-1.0.0.tar.gz";

@@ -10,18 +10,16 @@ import akka.actor.typed.ActorRef;
 import glow.actors.listener.ListenersSettings;
 import glow.actors.listener.LoopbackClient;
 import glow.actors.listener.RepoFiles;
-import glow.actors.node.GlowNode;
-import glow.actors.node.TestNodes;
+import glow.actors.node.OneNodeCluster;
 import glow.actors.registry.ServiceRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,31 +28,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 40, unit = TimeUnit.SECONDS)
 class HttpExposesTest {
+  @RegisterExtension static final OneNodeCluster cluster = new OneNodeCluster("n1");
   static final Duration WAIT = Duration.ofSeconds(10);
   static final ListenersSettings SETTINGS = ListenersSettings.defaults()
       .withDrainGrace(Duration.ofSeconds(2))
       .withBindRetry(Duration.ofMillis(100), Duration.ofMillis(400));
-  static GlowNode node;
-  static ActorTestKit testKit; // set by each test class that uses awaitBound
-  static ActorRef<ServiceRegistry.Command> registry;
 
   @TempDir
   Path repo;
 
-  @BeforeAll
-  static void start() throws Exception {
-    node = GlowNode.start(TestNodes.settings("n1", null));
-    testKit = ActorTestKit.create(node.system());
-    registry = node.registry();
-    node.whenUp().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
-
-  static HttpExposes.Bound awaitBound(ActorRef<HttpExposes.Command> exposes, String what,
+  /** Polls GetBound with probes of {@code testKit} until {@code condition} holds; returns that answer. */
+  static HttpExposes.Bound awaitBound(ActorTestKit testKit, ActorRef<HttpExposes.Command> exposes, String what,
                                       Predicate<HttpExposes.Bound> condition) {
     HttpExposes.Bound[] last = {null};
     testKit.createTestProbe().awaitAssert(WAIT, () -> {
@@ -85,10 +69,10 @@ class HttpExposesTest {
     int dead = LoopbackClient.freePort(); // nothing listens there: every connect is refused
     try (HttpBackend shop = new HttpBackend("shop"); HttpBackend api = new HttpBackend("api");
          HttpBackend api2 = new HttpBackend("api2")) {
-      registry.tell(new ServiceRegistry.Register("shoph:80", shop.hostPort(), "n1"));
-      registry.tell(new ServiceRegistry.Register("apih:80", api.hostPort(), "n1"));
-      registry.tell(new ServiceRegistry.Register("apih:80", "127.0.0.1:" + dead, "n1"));
-      registry.tell(new ServiceRegistry.Register("deadh:80", "127.0.0.1:" + dead, "n1"));
+      cluster.registry().tell(new ServiceRegistry.Register("shoph:80", shop.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Register("apih:80", api.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Register("apih:80", "127.0.0.1:" + dead, "n1"));
+      cluster.registry().tell(new ServiceRegistry.Register("deadh:80", "127.0.0.1:" + dead, "n1"));
       var files = new java.util.HashMap<>(Map.of(
           "apps/shoph.yaml", app("shoph", "web: 80"),
           "apps/apih.yaml", app("apih", "web: 80"),
@@ -98,12 +82,13 @@ class HttpExposesTest {
           "expose/api.yaml", expose(p, "apih:web", "hosts: [shop.test]\npath: /api/\n"),
           "expose/empty.yaml", expose(p, "emptyh:web", "path: /empty\n"),
           "expose/dead.yaml", expose(p, "deadh:web", "path: /dead\n")));
-      ActorRef<HttpExposes.Command> exposes = testKit.spawn(HttpExposes.create("n1", registry, SETTINGS, Duration.ofSeconds(1)));
+      ActorRef<HttpExposes.Command> exposes =
+          cluster.testKit().spawn(HttpExposes.create("n1", cluster.registry(), SETTINGS, Duration.ofSeconds(1)));
       exposes.tell(new HttpExposes.Apply(RepoFiles.load(repo, files)));
-      awaitBound(exposes, "one listener for the four exposes",
+      awaitBound(cluster.testKit(), exposes, "one listener for the four exposes",
           b -> b.listeners().equals(Map.of("http 127.0.0.1:" + p, "127.0.0.1:" + p)));
       // the pools learn their endpoints from the registry: wait until both api endpoints are known
-      testKit.createTestProbe().awaitAssert(WAIT, () -> {
+      cluster.testKit().createTestProbe().awaitAssert(WAIT, () -> {
         assertEquals(200, RawHttp.get(p, "shop.test", "/").status());
         return null;
       });
@@ -135,28 +120,28 @@ class HttpExposesTest {
       assertEquals(1, requests(listener, "dead", "5xx", "glow"));
 
       // the api expose moves to another app: same listener, new route, no rebind
-      registry.tell(new ServiceRegistry.Register("api2h:80", api2.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Register("api2h:80", api2.hostPort(), "n1"));
       files.put("apps/api2h.yaml", app("api2h", "web: 80"));
       files.put("expose/api.yaml", expose(p, "api2h:web", "hosts: [shop.test]\npath: /api\n"));
       exposes.tell(new HttpExposes.Apply(RepoFiles.load(repo, files)));
-      testKit.createTestProbe().awaitAssert(WAIT, () -> {
+      cluster.testKit().createTestProbe().awaitAssert(WAIT, () -> {
         assertTrue(RawHttp.get(p, "shop.test", "/api").body().startsWith("backend api2\n"));
         return null;
       });
       // removing every expose of the listener unbinds it
       files.keySet().removeIf(f -> f.startsWith("expose/"));
       exposes.tell(new HttpExposes.Apply(RepoFiles.load(repo, files)));
-      awaitBound(exposes, "no listener", b -> b.listeners().isEmpty());
-      testKit.createTestProbe().awaitAssert(WAIT, () -> {
+      awaitBound(cluster.testKit(), exposes, "no listener", b -> b.listeners().isEmpty());
+      cluster.testKit().createTestProbe().awaitAssert(WAIT, () -> {
         assertTrue(LoopbackClient.refused(p));
         return null;
       });
-      testKit.stop(exposes, WAIT);
-      registry.tell(new ServiceRegistry.Deregister("shoph:80", shop.hostPort(), "n1"));
-      registry.tell(new ServiceRegistry.Deregister("apih:80", api.hostPort(), "n1"));
-      registry.tell(new ServiceRegistry.Deregister("apih:80", "127.0.0.1:" + dead, "n1"));
-      registry.tell(new ServiceRegistry.Deregister("deadh:80", "127.0.0.1:" + dead, "n1"));
-      registry.tell(new ServiceRegistry.Deregister("api2h:80", api2.hostPort(), "n1"));
+      cluster.testKit().stop(exposes, WAIT);
+      cluster.registry().tell(new ServiceRegistry.Deregister("shoph:80", shop.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Deregister("apih:80", api.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Deregister("apih:80", "127.0.0.1:" + dead, "n1"));
+      cluster.registry().tell(new ServiceRegistry.Deregister("deadh:80", "127.0.0.1:" + dead, "n1"));
+      cluster.registry().tell(new ServiceRegistry.Deregister("api2h:80", api2.hostPort(), "n1"));
     }
   }
 
@@ -166,18 +151,20 @@ class HttpExposesTest {
     int q = LoopbackClient.freePort();
     int r = LoopbackClient.freePort();
     try (HttpBackend one = new HttpBackend("one"); HttpBackend two = new HttpBackend("two")) {
-      registry.tell(new ServiceRegistry.Register("oneh:80", one.hostPort(), "n1"));
-      registry.tell(new ServiceRegistry.Register("twoh:80", two.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Register("oneh:80", one.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Register("twoh:80", two.hostPort(), "n1"));
       var files = new java.util.HashMap<>(Map.of(
           "apps/oneh.yaml", app("oneh", "web: 80"),
           "apps/twoh.yaml", app("twoh", "web: 80"),
           "expose/p.yaml", expose(p, "oneh:web", ""),
           "expose/q.yaml", expose(q, "twoh:web", "")));
-      ActorRef<HttpExposes.Command> exposes = testKit.spawn(HttpExposes.create("n1", registry, SETTINGS, Duration.ofSeconds(1)));
+      ActorRef<HttpExposes.Command> exposes =
+          cluster.testKit().spawn(HttpExposes.create("n1", cluster.registry(), SETTINGS, Duration.ofSeconds(1)));
       exposes.tell(new HttpExposes.Apply(RepoFiles.load(repo, files)));
-      awaitBound(exposes, "p and q bound", b -> !b.listeners().getOrDefault("http 127.0.0.1:" + p, "").isEmpty()
+      awaitBound(cluster.testKit(), exposes, "p and q bound",
+          b -> !b.listeners().getOrDefault("http 127.0.0.1:" + p, "").isEmpty()
           && !b.listeners().getOrDefault("http 127.0.0.1:" + q, "").isEmpty());
-      testKit.createTestProbe().awaitAssert(WAIT, () -> {
+      cluster.testKit().createTestProbe().awaitAssert(WAIT, () -> {
         assertEquals(200, RawHttp.get(q, "x.test", "/").status());
         return null;
       });
@@ -186,9 +173,9 @@ class HttpExposesTest {
         files.remove("expose/p.yaml");
         files.put("expose/r.yaml", expose(r, "oneh:web", ""));
         exposes.tell(new HttpExposes.Apply(RepoFiles.load(repo, files)));
-        awaitBound(exposes, "p gone, r bound", b -> !b.listeners().containsKey("http 127.0.0.1:" + p)
+        awaitBound(cluster.testKit(), exposes, "p gone, r bound", b -> !b.listeners().containsKey("http 127.0.0.1:" + p)
             && !b.listeners().getOrDefault("http 127.0.0.1:" + r, "").isEmpty());
-        testKit.createTestProbe().awaitAssert(WAIT, () -> {
+        cluster.testKit().createTestProbe().awaitAssert(WAIT, () -> {
           assertTrue(LoopbackClient.refused(p), "the removed listener is unbound");
           return null;
         });
@@ -196,9 +183,9 @@ class HttpExposesTest {
         assertTrue(RawHttp.keepAlive(kept, "x.test", "/second").body().startsWith("backend two\npath /second\n"),
             "q's kept-alive connection still answers");
       }
-      testKit.stop(exposes, WAIT);
-      registry.tell(new ServiceRegistry.Deregister("oneh:80", one.hostPort(), "n1"));
-      registry.tell(new ServiceRegistry.Deregister("twoh:80", two.hostPort(), "n1"));
+      cluster.testKit().stop(exposes, WAIT);
+      cluster.registry().tell(new ServiceRegistry.Deregister("oneh:80", one.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Deregister("twoh:80", two.hostPort(), "n1"));
     }
   }
 }

@@ -5,12 +5,10 @@ import static glow.actors.listener.RepoFiles.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorRef;
 import glow.actors.listener.LoopbackClient;
 import glow.actors.listener.RepoFiles;
-import glow.actors.node.GlowNode;
-import glow.actors.node.TestNodes;
+import glow.actors.node.OneNodeCluster;
 import glow.actors.registry.ServiceRegistry;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -29,10 +27,9 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,29 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TlsExposesTest {
-  static GlowNode node;
-  static ActorTestKit testKit;
-  static ActorRef<ServiceRegistry.Command> registry;
+  @RegisterExtension static final OneNodeCluster cluster = new OneNodeCluster("n1");
 
   @TempDir
   Path repo;
 
   @TempDir
   Path tls;
-
-  @BeforeAll
-  static void start() throws Exception {
-    node = GlowNode.start(TestNodes.settings("n1", null));
-    testKit = ActorTestKit.create(node.system());
-    registry = node.registry();
-    node.whenUp().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    HttpExposesTest.testKit = testKit;
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
 
   /**
    * Handshakes with {@code sni} and returns the certificate the server chose. A fresh client
@@ -93,8 +74,8 @@ class TlsExposesTest {
     Path[] b = certs.issue("b", "b.test", "v1");
     int p = LoopbackClient.freePort();
     try (HttpBackend siteA = new HttpBackend("site-a"); HttpBackend siteB = new HttpBackend("site-b")) {
-      registry.tell(new ServiceRegistry.Register("sitet:80", siteA.hostPort(), "n1"));
-      registry.tell(new ServiceRegistry.Register("othert:80", siteB.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Register("sitet:80", siteA.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Register("othert:80", siteB.hostPort(), "n1"));
       String tlsA = "tls: {cert: " + a[0] + ", key: " + a[1] + "}\n";
       String tlsB = "tls: {cert: " + b[0] + ", key: " + b[1] + "}\n";
       var files = Map.of(
@@ -102,15 +83,16 @@ class TlsExposesTest {
           "apps/othert.yaml", app("othert", "web: 80"),
           "expose/a.yaml", HttpExposesTest.expose(p, "sitet:web", "hosts: [a.test]\n" + tlsA),
           "expose/b.yaml", HttpExposesTest.expose(p, "othert:web", "hosts: [b.test]\n" + tlsB));
-      ActorRef<HttpExposes.Command> exposes = testKit.spawn(HttpExposes.create("n1", registry,
+      ActorRef<HttpExposes.Command> exposes = cluster.testKit().spawn(HttpExposes.create("n1", cluster.registry(),
           HttpExposesTest.SETTINGS, Duration.ofMillis(200)));
       exposes.tell(new HttpExposes.Apply(RepoFiles.load(repo, files)));
-      awaitBound(exposes, "one TLS listener", x -> x.listeners().equals(Map.of("http 127.0.0.1:" + p + " tls", "127.0.0.1:" + p)));
+      awaitBound(cluster.testKit(), exposes, "one TLS listener",
+          x -> x.listeners().equals(Map.of("http 127.0.0.1:" + p + " tls", "127.0.0.1:" + p)));
       SSLContext client = certs.client();
 
       assertEquals(TestCerts.read(a[0]), handshake(certs, p, "a.test"));
       assertEquals(TestCerts.read(b[0]), handshake(certs, p, "b.test"));
-      testKit.createTestProbe().awaitAssert(HttpExposesTest.WAIT, () -> {
+      cluster.testKit().createTestProbe().awaitAssert(HttpExposesTest.WAIT, () -> {
         try (SSLSocket s = open(client, p, "b.test")) {
           RawHttp.Answer answer = RawHttp.get(s, "b.test", "/hello");
           assertEquals(200, answer.status());
@@ -130,14 +112,14 @@ class TlsExposesTest {
       Files.setLastModifiedTime(a[0], FileTime.from(later));
       X509Certificate renewed = TestCerts.read(a[0]);
       assertTrue(!renewed.getSerialNumber().equals(oldSerial));
-      testKit.createTestProbe().awaitAssert(HttpExposesTest.WAIT, () -> {
+      cluster.testKit().createTestProbe().awaitAssert(HttpExposesTest.WAIT, () -> {
         assertEquals(renewed, handshake(certs, p, "a.test"), "new handshakes use the new certificate");
         return null;
       });
       assertEquals(TestCerts.read(b[0]), handshake(certs, p, "b.test"));
-      testKit.stop(exposes, HttpExposesTest.WAIT);
-      registry.tell(new ServiceRegistry.Deregister("sitet:80", siteA.hostPort(), "n1"));
-      registry.tell(new ServiceRegistry.Deregister("othert:80", siteB.hostPort(), "n1"));
+      cluster.testKit().stop(exposes, HttpExposesTest.WAIT);
+      cluster.registry().tell(new ServiceRegistry.Deregister("sitet:80", siteA.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Deregister("othert:80", siteB.hostPort(), "n1"));
     }
   }
 }

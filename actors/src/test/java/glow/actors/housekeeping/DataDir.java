@@ -1,11 +1,9 @@
 package glow.actors.housekeeping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import glow.actors.artifact.ArtifactStore;
-import glow.conf.repo.RepoLoader;
-import glow.conf.repo.RepoSource;
+import glow.actors.listener.RepoFiles;
 import glow.conf.snapshot.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -52,19 +49,11 @@ final class DataDir {
 
   /** Replaces the repo with these files (path -> text) and makes the result the snapshot in force. */
   Snapshot repo(Map<String, String> files) throws IOException {
-    try (var old = Files.walk(repo)) {
-      for (Path p : old.sorted(Comparator.reverseOrder()).toList()) if (!p.equals(repo)) Files.delete(p);
-    }
-    for (var f : files.entrySet()) {
-      Path p = repo.resolve(f.getKey());
-      Files.createDirectories(p.getParent());
-      Files.writeString(p, f.getValue());
-    }
-    Snapshot s = RepoLoader.load(RepoSource.directory(repo), snapshot.get());
-    assertTrue(s.isValid(), s.problems().toString());
+    Snapshot s = RepoFiles.load(repo, files, snapshot.get());
     snapshot.set(s);
     return s;
   }
+
 
   static String app(String image, String version) {
     return "image: " + image + "\nversion: " + version + "\n";
@@ -79,6 +68,27 @@ final class DataDir {
     Path dir = Files.createDirectories(data.resolve("instances").resolve(key.replace('#', '-')));
     Files.writeString(dir.resolve("app.properties"), "port=8080\n");
     return dir;
+  }
+
+  /** {@code jobs/<name>} as a job runner leaves it: its history, one run's work dir and its log. */
+  Path jobDir(String name) throws IOException {
+    Path dir = Files.createDirectories(data.resolve("jobs").resolve(name));
+    Files.writeString(dir.resolve("history.json"), "{\"lastTick\":null,\"nextId\":2,\"runs\":[]}");
+    Files.writeString(Files.createDirectories(dir.resolve("runs/1")).resolve("report.txt"), "done\n");
+    Files.writeString(Files.createDirectories(dir.resolve("logs")).resolve("job:" + name + "#1.log"), "run 1\n");
+    return dir;
+  }
+
+  /** {@link #jobDir}'s bytes: the regular files it writes. */
+  static long jobDirBytes() {
+    return "{\"lastTick\":null,\"nextId\":2,\"runs\":[]}".length() + "done\n".length() + "run 1\n".length();
+  }
+
+  /** Sets the modification time of {@code root} and everything under it to {@code ago} before now. */
+  static void ageTree(Path root, Duration ago) throws IOException {
+    try (var all = Files.walk(root)) {
+      for (Path p : all.toList()) age(p, ago);
+    }
   }
 
   Path log(String name, String text) throws IOException {

@@ -37,7 +37,7 @@ class DataDirSweepTest {
     for (int v = 1; v <= 4; v++) age(d.cached("web", "" + v), Duration.ofHours(6 - v));
     age(d.cached("api", "1"), Duration.ofHours(3));
 
-    DataDirSweep.Report r = d.sweep(2, HOUR, WEEK).run(Set.of());
+    DataDirSweep.Report r = d.sweep(2, HOUR, WEEK).run(Set.of(), Set.of());
 
     assertNoFailures(r);
     assertFalse(Files.exists(d.cached("web", "1")));
@@ -70,7 +70,7 @@ class DataDirSweepTest {
     for (String iv : List.of("web/1", "batch/7", "api/2")) age(d.store.cacheDir().resolve(iv), Duration.ofDays(30));
     Instant before = Instant.now();
 
-    DataDirSweep.Report r = d.sweep(0, HOUR, WEEK).run(Set.of());
+    DataDirSweep.Report r = d.sweep(0, HOUR, WEEK).run(Set.of(), Set.of());
 
     assertNoFailures(r);
     assertTrue(Files.isRegularFile(d.cached("web", "1").resolve("web-1.jar")), "an instance here uses it");
@@ -91,7 +91,7 @@ class DataDirSweepTest {
     age(d.cached("web", "1"), Duration.ofHours(5));
     age(d.cached("web", "2"), Duration.ofHours(4));
 
-    DataDirSweep.Report r = d.sweep(0, HOUR, WEEK).run(Set.of("web/1"));
+    DataDirSweep.Report r = d.sweep(0, HOUR, WEEK).run(Set.of("web/1"), Set.of());
 
     assertNoFailures(r);
     assertTrue(Files.isRegularFile(d.cached("web", "1").resolve("web-1.jar")), "its process runs from it");
@@ -107,7 +107,7 @@ class DataDirSweepTest {
     Path gone = d.instanceDir("web#1");
     age(gone, Duration.ofDays(8));
 
-    DataDirSweep.Report r = d.sweep(0, HOUR, WEEK).run(null);
+    DataDirSweep.Report r = d.sweep(0, HOUR, WEEK).run(null, Set.of());
 
     assertNoFailures(r);
     assertTrue(Files.isDirectory(d.cached("web", "1")));
@@ -127,7 +127,7 @@ class DataDirSweepTest {
     age(d.cached("web", "3"), Duration.ofHours(2));
     d.store.fetch("web", "3"); // a start (a rollback in flight) fetches 3 again: it is in use from now on
 
-    DataDirSweep.Report r = d.sweep(0, HOUR, WEEK).run(Set.of());
+    DataDirSweep.Report r = d.sweep(0, HOUR, WEEK).run(Set.of(), Set.of());
 
     assertNoFailures(r);
     assertTrue(Files.isDirectory(d.cached("web", "1")), "touched within the grace");
@@ -141,7 +141,7 @@ class DataDirSweepTest {
     d.fetched("web", "1");
     d.repo(Map.of());
     age(d.cached("web", "1"), Duration.ofHours(2));
-    assertEquals(1, d.sweep(0, HOUR, WEEK).run(Set.of()).removed().size());
+    assertEquals(1, d.sweep(0, HOUR, WEEK).run(Set.of(), Set.of()).removed().size());
     assertFalse(Files.exists(d.cached("web", "1")));
 
     Path again = d.store.fetch("web", "1");
@@ -160,7 +160,7 @@ class DataDirSweepTest {
       if (Files.isDirectory(d.cached("web", "1"))) age(d.cached("web", "1"), Duration.ofHours(2));
       // odd rounds race the pass against the fetch; even rounds let the pass go first, so removals
       // surely happen whatever the machine's load decides about the races
-      var pass = java.util.concurrent.CompletableFuture.supplyAsync(() -> sweep.run(Set.of()));
+      var pass = java.util.concurrent.CompletableFuture.supplyAsync(() -> sweep.run(Set.of(), Set.of()));
       if (i % 2 == 0) pass.join();
       Path dir = d.store.fetch("web", "1");
       // the fetch touched the version under its lock: whichever came first, the pass leaves it whole
@@ -183,7 +183,7 @@ class DataDirSweepTest {
     Path busy = Files.createDirectories(d.store.cacheDir().resolve(".tmp-web-2-busy"));
     Files.write(busy.resolve("download"), new byte[100]);
 
-    DataDirSweep.Report r = d.sweep(2, HOUR, WEEK).run(Set.of());
+    DataDirSweep.Report r = d.sweep(2, HOUR, WEEK).run(Set.of(), Set.of());
 
     assertNoFailures(r);
     assertFalse(Files.exists(old));
@@ -206,11 +206,11 @@ class DataDirSweepTest {
     Path myAppLog = d.log("my-app#3.log", "x\n");
     Path other = d.log("notes.txt", "not an instance log\n");
     DataDirSweep sweep = d.sweep(2, HOUR, WEEK);
-    assertNoFailures(sweep.run(Set.of())); // marks the three instances as seen deployed now
+    assertNoFailures(sweep.run(Set.of(), Set.of())); // marks the three instances as seen deployed now
 
     // web#2 and my-app#3 are removed from the repo; their files are fresh
     d.repo(Map.of("apps/web.yaml", app("web", "1"), "deployments/web-1.yaml", deployment("web", "n1", 1)));
-    DataDirSweep.Report kept = sweep.run(Set.of());
+    DataDirSweep.Report kept = sweep.run(Set.of(), Set.of());
     assertNoFailures(kept);
     assertEquals(List.of(), kept.removed());
     assertTrue(Files.exists(web2Log) && Files.exists(web2) && Files.exists(myAppLog));
@@ -218,7 +218,7 @@ class DataDirSweepTest {
     // eight days later (as the files' times tell): web#2 is gone; my-app#3 logged an hour ago, so it stays
     for (Path p : List.of(web2, web2Log, web2Rotated, myApp, web1, web1Log, other)) age(p, Duration.ofDays(8));
     age(myAppLog, HOUR);
-    DataDirSweep.Report r = sweep.run(Set.of());
+    DataDirSweep.Report r = sweep.run(Set.of(), Set.of());
 
     assertNoFailures(r);
     assertFalse(Files.exists(web2));
@@ -229,6 +229,69 @@ class DataDirSweepTest {
     assertTrue(Files.exists(other), "not an instance's file");
     long expected = "bye\n".length() + "older\n".length() + "port=8080\n".length();
     assertEquals(expected, r.bytesFreed());
+  }
+
+  @Test
+  void keepsARemovedJobsDirForTheRetentionAndWhileARunGoesThenRemovesIt() throws Exception {
+    DataDir d = new DataDir(root);
+    String every = "schedule: \"0 3 * * *\"\n";
+    d.repo(Map.of("apps/batch.yaml", app("batch", "1"), "jobs/nightly.yaml", "app: batch\nnode: n1\n" + every,
+        "jobs/moved.yaml", "app: batch\nnode: n2\n" + every));
+    Path nightly = d.jobDir("nightly");
+    Path moved = d.jobDir("moved"); // ran here before the repo moved it to n2
+    Path old = d.jobDir("old");
+    Path recent = d.jobDir("recent");
+    Path going = d.jobDir("going");
+    Path notAJob = Files.writeString(d.data.resolve("jobs/notes.txt"), "not a job's dir\n");
+    for (Path p : List.of(nightly, moved, old, recent, going, notAJob)) DataDir.ageTree(p, Duration.ofDays(8));
+    age(recent.resolve("logs/job:recent#1.log"), HOUR); // a run logged an hour ago
+    Instant before = Instant.now();
+
+    DataDirSweep sweep = d.sweep(2, HOUR, WEEK);
+    DataDirSweep.Report r = sweep.run(Set.of(), Set.of("going"));
+
+    assertNoFailures(r);
+    assertEquals(List.of("dir of removed job old"), r.removed().stream().map(DataDirSweep.Removal::what).toList());
+    assertEquals(DataDir.jobDirBytes(), r.bytesFreed());
+    assertFalse(Files.exists(old));
+    assertTrue(Files.isRegularFile(nightly.resolve("history.json")), "in the repo");
+    assertTrue(Files.isRegularFile(moved.resolve("logs/job:moved#1.log")), "in the repo, on another node");
+    assertTrue(Files.isRegularFile(recent.resolve("runs/1/report.txt")), "its log was written within the retention");
+    assertTrue(Files.isRegularFile(going.resolve("history.json")), "a run of it goes here");
+    assertTrue(Files.exists(notAJob));
+    // the pass marked the jobs in the repo and the running one: the retention counts from now once they are gone
+    for (Path p : List.of(nightly, moved, going)) {
+      assertFalse(Files.getLastModifiedTime(p).toInstant().isBefore(before.minusSeconds(1)), p.toString());
+    }
+
+    // the run ended and the repo dropped nightly: both stay for the retention from the last pass that saw them
+    d.repo(Map.of("apps/batch.yaml", app("batch", "1"), "jobs/moved.yaml", "app: batch\nnode: n2\n" + every));
+    assertEquals(List.of(), sweep.run(Set.of(), Set.of()).removed());
+    assertTrue(Files.exists(going) && Files.exists(nightly));
+
+    // eight days later (as the files' times tell)
+    for (Path p : List.of(nightly, going, moved)) DataDir.ageTree(p, Duration.ofDays(8));
+    DataDirSweep.Report later = sweep.run(Set.of(), Set.of());
+    assertNoFailures(later);
+    assertEquals(List.of("dir of removed job going", "dir of removed job nightly"),
+        later.removed().stream().map(DataDirSweep.Removal::what).sorted().toList());
+    assertTrue(Files.isDirectory(moved), "still in the repo");
+  }
+
+  @Test
+  void leavesTheJobDirsAloneWhenWhatRunsHereIsNotKnown() throws Exception {
+    DataDir d = new DataDir(root);
+    d.repo(Map.of());
+    Path old = d.jobDir("old");
+    DataDir.ageTree(old, Duration.ofDays(30));
+    Path gone = d.instanceDir("web#1");
+    age(gone, Duration.ofDays(8));
+
+    DataDirSweep.Report r = d.sweep(0, HOUR, WEEK).run(Set.of(), null);
+
+    assertNoFailures(r);
+    assertTrue(Files.isRegularFile(old.resolve("history.json")), "a run of it might go");
+    assertFalse(Files.exists(gone));
   }
 
   @Test
@@ -243,7 +306,7 @@ class DataDirSweepTest {
     Unremovable lock = Unremovable.make(stuck);
     DataDirSweep.Report r;
     try {
-      r = d.sweep(0, HOUR, WEEK).run(Set.of());
+      r = d.sweep(0, HOUR, WEEK).run(Set.of(), Set.of());
     } finally {
       lock.release();
     }
@@ -255,7 +318,7 @@ class DataDirSweepTest {
     assertEquals(2 * DataDir.JAR_BYTES, r.bytesFreed(), "web-1.jar and web-2.jar, not the stuck file");
 
     // once the file can go, the next pass removes the leftover
-    DataDirSweep.Report next = d.sweep(0, HOUR, WEEK).run(Set.of());
+    DataDirSweep.Report next = d.sweep(0, HOUR, WEEK).run(Set.of(), Set.of());
     assertNoFailures(next);
     assertEquals(List.of("leftover of an earlier removal"), next.removed().stream().map(DataDirSweep.Removal::what).toList());
     assertEquals(10, next.bytesFreed());
@@ -268,15 +331,18 @@ class DataDirSweepTest {
     age(d.cached("web", "1"), Duration.ofDays(30));
     Path dir = d.instanceDir("web#1");
     age(dir, Duration.ofDays(30));
+    Path job = d.jobDir("nightly");
+    DataDir.ageTree(job, Duration.ofDays(30));
 
-    DataDirSweep.Report none = d.sweep(0, HOUR, WEEK).run(Set.of());
+    DataDirSweep.Report none = d.sweep(0, HOUR, WEEK).run(Set.of(), Set.of());
     d.snapshot.set(Snapshot.empty("none", List.of())); // what an unreadable repo gives a starting node
-    DataDirSweep.Report unreadable = d.sweep(0, HOUR, WEEK).run(Set.of());
+    DataDirSweep.Report unreadable = d.sweep(0, HOUR, WEEK).run(Set.of(), Set.of());
 
     assertTrue(none.skipped());
     assertTrue(unreadable.skipped());
     assertNull(unreadable.snapshotVersion());
     assertTrue(Files.isDirectory(d.cached("web", "1")));
     assertTrue(Files.isDirectory(dir));
+    assertTrue(Files.isRegularFile(job.resolve("history.json")));
   }
 }

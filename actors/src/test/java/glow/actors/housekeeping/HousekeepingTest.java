@@ -45,7 +45,8 @@ class HousekeepingTest {
     DataDirSweep sweep = new DataDirSweep("n1", d.data, d.store,
         new HousekeepingSettings(0, Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofDays(7)), d.snapshot::get);
 
-    testKit.spawn(Housekeeping.create(sweep, () -> CompletableFuture.completedFuture(Set.of("web/2"))));
+    testKit.spawn(Housekeeping.create(sweep, () -> CompletableFuture.completedFuture(Set.of("web/2")),
+        () -> CompletableFuture.completedFuture(Set.of())));
 
     TestProbe<Void> waiter = testKit.createTestProbe();
     waiter.awaitAssert(Duration.ofSeconds(10), () -> {
@@ -63,7 +64,8 @@ class HousekeepingTest {
     d.repo(Map.of());
     age(d.cached("web", "1"), Duration.ofHours(2));
     ActorRef<Housekeeping.Command> housekeeping = testKit.spawn(Housekeeping.create(d.sweep(0, Duration.ofHours(1),
-        Duration.ofDays(7)), () -> CompletableFuture.completedFuture(Set.of())));
+        Duration.ofDays(7)), () -> CompletableFuture.completedFuture(Set.of()),
+        () -> CompletableFuture.completedFuture(Set.of())));
     TestProbe<DataDirSweep.Report> probe = testKit.createTestProbe();
 
     Unremovable lock = Unremovable.make(stuck);
@@ -95,7 +97,8 @@ class HousekeepingTest {
     Path gone = d.instanceDir("api#1");
     age(gone, Duration.ofDays(8));
     ActorRef<Housekeeping.Command> housekeeping = testKit.spawn(Housekeeping.create(d.sweep(0, Duration.ofHours(1),
-        Duration.ofDays(7)), () -> CompletableFuture.failedFuture(new TimeoutException("no answer from api#1"))));
+        Duration.ofDays(7)), () -> CompletableFuture.failedFuture(new TimeoutException("no answer from api#1")),
+        () -> CompletableFuture.completedFuture(Set.of())));
     TestProbe<DataDirSweep.Report> probe = testKit.createTestProbe();
 
     housekeeping.tell(new Housekeeping.SweepAndReport(probe.ref()));
@@ -104,5 +107,33 @@ class HousekeepingTest {
     assertTrue(Files.isDirectory(d.cached("web", "1")), "it might still run");
     assertFalse(Files.exists(gone), "removed instances are still swept");
     assertEquals(List.of("work dir of removed instance api#1"), r.removed().stream().map(DataDirSweep.Removal::what).toList());
+  }
+
+  @Test
+  void leavesTheJobDirsAloneWhenTheRunnersCannotSayWhatRuns() throws Exception {
+    DataDir d = new DataDir(root);
+    d.repo(Map.of());
+    Path job = d.jobDir("nightly");
+    DataDir.ageTree(job, Duration.ofDays(8));
+    Path gone = d.instanceDir("api#1");
+    age(gone, Duration.ofDays(8));
+    ActorRef<Housekeeping.Command> housekeeping = testKit.spawn(Housekeeping.create(d.sweep(0, Duration.ofHours(1),
+        Duration.ofDays(7)), () -> CompletableFuture.completedFuture(Set.of()),
+        () -> CompletableFuture.failedFuture(new TimeoutException("no answer from the shard region"))));
+    TestProbe<DataDirSweep.Report> probe = testKit.createTestProbe();
+
+    housekeeping.tell(new Housekeeping.SweepAndReport(probe.ref()));
+    DataDirSweep.Report r = probe.receiveMessage(Duration.ofSeconds(10));
+
+    assertTrue(Files.isRegularFile(job.resolve("history.json")), "a run of it might still go");
+    assertEquals(List.of("work dir of removed instance api#1"), r.removed().stream().map(DataDirSweep.Removal::what).toList());
+
+    // the runners answer on the next pass: nothing of it runs, it left the repo 8 days ago
+    ActorRef<Housekeeping.Command> answered = testKit.spawn(Housekeeping.create(d.sweep(0, Duration.ofHours(1),
+        Duration.ofDays(7)), () -> CompletableFuture.completedFuture(Set.of()), () -> CompletableFuture.completedFuture(Set.of())));
+    answered.tell(new Housekeeping.SweepAndReport(probe.ref()));
+    assertEquals(List.of("dir of removed job nightly"), probe.receiveMessage(Duration.ofSeconds(10)).removed().stream()
+        .map(DataDirSweep.Removal::what).toList());
+    assertFalse(Files.exists(job));
   }
 }

@@ -3,6 +3,8 @@ package glow.actors.instance;
 import akka.actor.typed.ActorRef;
 import glow.actors.artifact.ArtifactStore;
 import glow.actors.logs.NodeLogHub;
+import glow.actors.node.TestArtifacts;
+import glow.actors.node.TestArtifacts.Item;
 import glow.actors.process.ProcessDriver;
 import glow.actors.registry.ServiceRegistry;
 import glow.actors.rollout.Rollouts;
@@ -10,15 +12,10 @@ import glow.conf.repo.RepoLoader;
 import glow.conf.repo.RepoSource;
 import glow.conf.snapshot.Snapshot;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
 /**
  * One test's world of real files: an artifact repository of tiny tar.gz files, a config repo
@@ -64,36 +61,27 @@ final class Fixture {
         registry, snapshot::get, timing, Map.of("PATH", "/usr/bin:/bin"), null, rollouts);
   }
 
+  /** A runtime of node n1 with this node environment and artifact base, whose supervisors ask rollouts. */
+  InstanceRuntime runtime(ProcessDriver driver, ActorRef<ServiceRegistry.Command> registry, SupervisorTiming timing,
+      Map<String, String> nodeEnv, Path artifactBase, ActorRef<Rollouts.Command> rollouts) {
+    return new InstanceRuntime("n1", "127.0.0.1", data, driver, new ArtifactStore(artifactBase.toString(), cache), hub,
+        registry, snapshot::get, timing, nodeEnv, null, rollouts);
+  }
+
   /** A runtime whose processes run as user. */
   InstanceRuntime runtimeAs(String user, ProcessDriver driver, ActorRef<ServiceRegistry.Command> registry) {
     return new InstanceRuntime("n1", "127.0.0.1", data, driver, new ArtifactStore(artifacts.toString(), cache), hub,
         registry, snapshot::get, SupervisorTiming.fast(), Map.of(), user);
   }
 
-  /** Publishes image-version.tar.gz with an executable bin/start (and its .sha256 when withSum). */
+  /** Publishes image-version.tar.gz with a README and an executable bin/start (and its .sha256 when withSum). */
   Path artifact(String image, String version, boolean withStart, boolean withSum) throws IOException {
-    Path file = artifacts.resolve(image).resolve(version).resolve(image + "-" + version + ".tar.gz");
-    Files.createDirectories(file.getParent());
-    try (OutputStream out = Files.newOutputStream(file);
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
-      entry(tar, "README", 0644, image + " " + version + "\n");
-      if (withStart) entry(tar, "bin/start", 0755, "#!/bin/sh\nexec sleep 600\n");
-    }
-    if (withSum) {
-      Files.writeString(file.resolveSibling(file.getFileName() + ".sha256"),
-          LaunchPlan.sha256(Files.readAllBytes(file)) + "  " + file.getFileName() + "\n");
-    }
+    Item readme = new Item("README", 0644, image + " " + version + "\n");
+    Item start = new Item("bin/start", 0755, "#!/bin/sh\nexec sleep 600\n");
+    Path file = TestArtifacts.path(artifacts, image, version, ".tar.gz");
+    TestArtifacts.tarGz(file, withStart ? new Item[] {readme, start} : new Item[] {readme});
+    if (withSum) TestArtifacts.writeSha256(file);
     return file;
-  }
-
-  private static void entry(TarArchiveOutputStream tar, String name, int mode, String content) throws IOException {
-    byte[] body = content.getBytes(StandardCharsets.UTF_8);
-    TarArchiveEntry e = new TarArchiveEntry(name);
-    e.setMode(0100000 | mode);
-    e.setSize(body.length);
-    tar.putArchiveEntry(e);
-    tar.write(body);
-    tar.closeArchiveEntry();
   }
 
   /** Writes a repo file (apps/x.yaml, deployments/x-1.yaml, configs/x.properties). */

@@ -15,6 +15,7 @@ import glow.actors.instance.InstanceSupervisor.Ensure;
 import glow.actors.instance.InstanceSupervisor.Stop;
 import glow.actors.process.OsProcessDriver;
 import glow.actors.registry.ServiceRegistry;
+import glow.actors.rollout.Rollouts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -187,5 +188,59 @@ class InstanceSupervisorOsTest {
     sup.tell(new Stop());
     registry.expectTerminated(sup, WAIT);
     awaitGone(rolled.pid());
+  }
+
+  @Test
+  void whileItsRolloutIsStoppedAKill9dGreeterComesBackOnTheVersionItRan() throws Exception {
+    TestProbe<Rollouts.Command> coordinator = testKit.createTestProbe();
+    Map<String, String> nodeEnv = Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
+        "JAVA_HOME", System.getProperty("java.home"));
+    ActorRef<Command> sup = testKit.spawn(InstanceSupervisor.create("n1/greeter#1",
+        fx.runtime(driver, registry.ref(), SupervisorTiming.fast(), nodeEnv, ARTIFACTS, coordinator.ref())));
+    sup.tell(new Ensure());
+    long pid = awaitState("running").pid();
+    confirmRegistrationAndRelease(coordinator);
+
+    fx.file("apps/greeter.yaml", APP.formatted("1.1.0", port)).load();
+    sup.tell(new Ensure());
+    Rollouts.Request ask = (Rollouts.Request) coordinator.fishForMessage(WAIT, c -> c instanceof Rollouts.Request r
+        && r.kind() == Rollouts.Kind.ASK ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
+        .stream().reduce((a, b) -> b).orElseThrow();
+    String why = "greeter#2 on n2: exited with code 1 before it was healthy";
+    ask.replyTo().tell(new Rollouts.Answer("greeter#1", ask.target(), Rollouts.Verdict.HALTED, why));
+    String halted = "rollout of greeter to 1.1.0 stopped: " + why + " (fix the app and commit)";
+    events.fishForMessage(WAIT, s -> halted.equals(s.detail()) ? FishingOutcomes.complete()
+        : FishingOutcomes.continueAndIgnore());
+
+    assertTrue(ProcessHandle.of(pid).orElseThrow().destroyForcibly()); // kill -9 of the old version's process
+
+    InstanceStatus backoff = awaitState("backoff");
+    assertEquals("killed by signal 9", backoff.lastExitReason());
+    assertEquals("1.0.0", backoff.version());
+    assertTrue(backoff.detail().endsWith("; kept on 1.0.0: " + halted), backoff.detail());
+    InstanceStatus back = awaitState("running");
+    assertNotEquals(pid, back.pid());
+    assertEquals("1.0.0", back.version());
+    assertEquals("Hello from Glow from greeter:1.0.0#1 (greeter 1.0.0)\n", get(), "the real process runs 1.0.0");
+    confirmRegistrationAndRelease(coordinator);
+    Rollouts.Request again = (Rollouts.Request) coordinator.fishForMessage(WAIT, c -> c instanceof Rollouts.Request r
+        && r.kind() == Rollouts.Kind.ASK ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
+        .stream().reduce((a, b) -> b).orElseThrow();
+    assertEquals(why, again.halt(), "serving again, it asks for 1.1.0 and repeats the halt");
+
+    sup.tell(new Stop());
+    registry.expectTerminated(sup, WAIT);
+    awaitGone(back.pid());
+  }
+
+  /** Acks the healthy process's confirmed registration; the down report is then released. */
+  void confirmRegistrationAndRelease(TestProbe<Rollouts.Command> coordinator) {
+    ServiceRegistry.Register reg = (ServiceRegistry.Register) registry.fishForMessage(WAIT,
+        c -> c instanceof ServiceRegistry.Register ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
+        .get(0);
+    assertTrue(reg.replyTo() != null, "not serving until its registration is confirmed");
+    reg.replyTo().tell(akka.pattern.StatusReply.ack());
+    coordinator.fishForMessage(WAIT, c -> c.equals(new Rollouts.Release("greeter", "greeter#1"))
+        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
   }
 }

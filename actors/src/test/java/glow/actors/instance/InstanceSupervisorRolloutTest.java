@@ -93,22 +93,39 @@ class InstanceSupervisorRolloutTest {
         + "}\nhealth: " + health + "\n").deploy("web", 1).load();
   }
 
-  /** web#1 running 1.0.0, healthy and registered (its first start needs no permit). */
+  /** web#1 serving 1.0.0: healthy, registered and its down report released (a first start needs no permit). */
   ActorRef<Command> runningWeb() throws IOException {
-    return runningWeb("{interval: 100ms}");
+    return runningWeb("{interval: 100ms}", SupervisorTiming.fast());
   }
 
   ActorRef<Command> runningWeb(String health) throws IOException {
+    return runningWeb(health, SupervisorTiming.fast());
+  }
+
+  ActorRef<Command> runningWeb(String health, SupervisorTiming timing) throws IOException {
     app("1.0.0", health);
     ActorRef<Command> sup = testKit.spawn(InstanceSupervisor.create("n1/web#1",
-        fx.runtime(driver, registry.ref(), SupervisorTiming.fast(), coordinator.ref())));
+        fx.runtime(driver, registry.ref(), timing, coordinator.ref())));
     supervisors.add(sup);
     sup.tell(new Ensure());
+    Request down = request(Rollouts.Kind.DOWN);
+    assertEquals("fetching", down.state(), "a first start is not serving: it counts against max-unavailable");
+    assertTrue(down.target().startsWith("1.0.0/"), down.target());
     awaitDetail(s -> s.state().equals("running") && "1.0.0".equals(s.version()));
-    assertNull(((ServiceRegistry.Register) registry.receiveMessage(WAIT)).replyTo(),
-        "a first start registers without confirmation");
-    coordinator.expectNoMessage(Duration.ofMillis(100));
+    serveAgain();
+    coordinator.expectNoMessage(Duration.ofMillis(300)); // serving: neither reports nor asks
     return sup;
+  }
+
+  /** Confirms the healthy process's registration; the down report is released once settled, and nothing follows. */
+  void serveAgain() {
+    ServiceRegistry.Register reg = (ServiceRegistry.Register) registry.fishForMessage(WAIT,
+        c -> c instanceof ServiceRegistry.Register ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
+        .get(0);
+    assertTrue(reg.replyTo() != null, "an instance down is serving again only once its registration is confirmed");
+    reg.replyTo().tell(StatusReply.ack());
+    coordinator.fishForMessage(WAIT, c -> c.equals(new Rollouts.Release("web", "web#1"))
+        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
   }
 
   InstanceStatus awaitDetail(java.util.function.Predicate<InstanceStatus> ok) {
@@ -118,7 +135,12 @@ class InstanceSupervisorRolloutTest {
   }
 
   Request request(boolean holding) {
-    List<Rollouts.Command> got = coordinator.fishForMessage(WAIT, c -> c instanceof Request r && r.holding() == holding
+    return request(holding ? Rollouts.Kind.RENEW : Rollouts.Kind.ASK);
+  }
+
+  /** The next request of this kind the coordinator gets, skipping anything else. */
+  Request request(Rollouts.Kind kind) {
+    List<Rollouts.Command> got = coordinator.fishForMessage(WAIT, c -> c instanceof Request r && r.kind() == kind
         ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
     return (Request) got.get(got.size() - 1);
   }
@@ -181,7 +203,7 @@ class InstanceSupervisorRolloutTest {
     request(true);
     List<Rollouts.Command> meanwhile = within(coordinator, Duration.ofMillis(300));
     assertFalse(meanwhile.isEmpty(), "renewals go on");
-    assertTrue(meanwhile.stream().allMatch(c -> c instanceof Request r && r.holding()), meanwhile.toString());
+    assertTrue(meanwhile.stream().allMatch(c -> c instanceof Request r && r.kind() == Rollouts.Kind.RENEW), meanwhile.toString());
     reg.replyTo().tell(StatusReply.ack());
     coordinator.fishForMessage(WAIT, c -> c.equals(new Rollouts.Release("web", "web#1"))
         ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
@@ -190,13 +212,8 @@ class InstanceSupervisorRolloutTest {
 
   @Test
   void aReplacementNotHealthyInTimeKeepsItsPermitAndReportsTheHalt() throws IOException {
-    ActorRef<Command> sup = testKit.spawn(InstanceSupervisor.create("n1/web#1", fx.runtime(driver, registry.ref(),
-        SupervisorTiming.fast().withStartTimeout(Duration.ofMillis(400)), coordinator.ref())));
-    supervisors.add(sup);
-    app("1.0.0");
-    sup.tell(new Ensure());
-    awaitDetail(s -> s.state().equals("running"));
-    registry.receiveMessage(WAIT);
+    ActorRef<Command> sup = runningWeb("{interval: 100ms}", SupervisorTiming.fast()
+        .withStartTimeout(Duration.ofMillis(400)));
 
     app("1.1.0");
     listener.close(); // the new version never answers its health check
@@ -207,7 +224,7 @@ class InstanceSupervisorRolloutTest {
     List<Rollouts.Command> got = coordinator.fishForMessage(WAIT, c -> c instanceof Request r && r.halt() != null
         ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
     Request halted = (Request) got.get(got.size() - 1);
-    assertTrue(halted.holding(), "the failed instance keeps its permit while it is down");
+    assertEquals(Rollouts.Kind.RENEW, halted.kind(), "the failed instance keeps its permit while it is down");
     assertEquals(ask.target(), halted.target());
     assertTrue(halted.halt().matches("web#1 on n1: not healthy within 400 ms of its start \\(last check: connect to"
         + " 127\\.0\\.0\\.1:\\d+: .*\\)"), halted.halt());
@@ -267,16 +284,20 @@ class InstanceSupervisorRolloutTest {
   }
 
   @Test
-  void anInstanceRestartedForBeingUnhealthyAsksNoPermit() throws IOException {
+  void anInstanceRestartedForBeingUnhealthyAsksNoPermitButReportsItselfDown() throws IOException {
     runningWeb("{interval: 50ms, restart-after: 300ms}");
     InMemoryProcess old = driver.lastStarted().orElseThrow();
 
     listener.close(); // hangs: it was serving, but is not any more once unhealthy
+    assertEquals("unhealthy", request(Rollouts.Kind.DOWN).state(), "reported as soon as it stops serving");
     awaitDetail(s -> s.state().equals("stopping") && s.detail().startsWith("stopping: unhealthy for 300ms: "));
     InstanceStatus again = awaitDetail(s -> s.state().equals("starting"));
     assertEquals(1, again.restarts());
     assertFalse(old.isRunning());
-    coordinator.expectNoMessage(Duration.ofMillis(200)); // neither asked nor released
+    List<Rollouts.Command> meanwhile = within(coordinator, Duration.ofMillis(300));
+    assertFalse(meanwhile.isEmpty(), "the down report is renewed while it is down");
+    assertTrue(meanwhile.stream().allMatch(c -> c instanceof Request r && r.kind() == Rollouts.Kind.DOWN),
+        "neither asked nor released: " + meanwhile);
   }
 
   @Test
@@ -292,6 +313,154 @@ class InstanceSupervisorRolloutTest {
     assertEquals("1.1.0", again.version(), "not serving: it comes back on the new version without a permit");
     assertEquals(1, again.restarts());
     drain(coordinator); // asks sent before the restart
-    coordinator.expectNoMessage(Duration.ofMillis(300)); // no more asking, nothing to release
+    List<Rollouts.Command> meanwhile = within(coordinator, Duration.ofMillis(300));
+    assertTrue(meanwhile.stream().allMatch(c -> c instanceof Request r && r.kind() == Rollouts.Kind.DOWN
+        && r.target().startsWith("1.1.0/")), "no more asking, only its down report: " + meanwhile);
+  }
+
+  @Test
+  void aCrashLoopingInstanceMovesToANewVersionAtOnceWithoutAskingAndServesAfterItsDownReportIsReleased()
+      throws IOException {
+    ActorRef<Command> sup = runningWeb();
+    driver.onStart(p -> p.exit(1)); // from now on every start of the app crashes
+    driver.lastStarted().orElseThrow().exit(1);
+    Request down = request(Rollouts.Kind.DOWN);
+    assertEquals("backoff", down.state());
+    assertTrue(down.target().startsWith("1.0.0/"), down.target());
+    awaitDetail(s -> s.state().equals("backoff") && s.restarts() >= 2); // crash-looping on 1.0.0
+
+    driver.onStart(p -> { }); // the fix
+    app("1.1.0");
+    sup.tell(new Ensure());
+    List<Rollouts.Command> got = coordinator.fishForMessage(WAIT, c -> c instanceof Request r
+        && r.target().startsWith("1.1.0/") ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    assertTrue(got.stream().allMatch(c -> c instanceof Request r && r.kind() == Rollouts.Kind.DOWN),
+        "not serving: it never asks, it reports itself down for the new target: " + got);
+    InstanceStatus fixed = awaitDetail(s -> s.state().equals("running") && "1.1.0".equals(s.version()));
+    assertEquals("healthy, pid " + fixed.pid(), fixed.detail());
+    serveAgain();
+    coordinator.expectNoMessage(Duration.ofMillis(300));
+  }
+
+  @Test
+  void aHaltedRolloutBringsAKilledOrRestartedInstanceBackOnTheVersionItRanUntilANewCommit() throws Exception {
+    ActorRef<Command> sup = runningWeb();
+    app("1.1.0");
+    sup.tell(new Ensure());
+    Request ask = request(false);
+    String why = "web#2 on n2: exited with code 1 before it was healthy";
+    ask.replyTo().tell(new Answer("web#1", ask.target(), Verdict.HALTED, why));
+    String halted = "rollout of web to 1.1.0 stopped: " + why + " (fix the app and commit)";
+    awaitDetail(s -> s.detail().equals(halted));
+    InMemoryProcess old = driver.lastStarted().orElseThrow();
+
+    old.signal(glow.actors.process.Signal.KILL); // kill -9
+    Request down = request(Rollouts.Kind.DOWN);
+    assertEquals(ask.target(), down.target());
+    assertEquals(why, down.halt(), "its down report keeps the halt remembered by the coordinator");
+    InstanceStatus back = awaitDetail(s -> s.state().equals("running") && s.pid() != null && s.pid() != old.pid());
+    assertEquals("1.0.0", back.version(), "back on the version it ran, not the halted one");
+    assertEquals(1, back.restarts());
+    assertEquals("healthy, pid " + back.pid() + "; kept on 1.0.0: " + halted, back.detail());
+    serveAgain();
+    // serving again: it asks for the repo's version at once and is told the rollout is still stopped
+    Request again = request(false);
+    assertEquals(ask.target(), again.target());
+    assertEquals(why, again.halt());
+    again.replyTo().tell(new Answer("web#1", again.target(), Verdict.HALTED, why));
+    awaitDetail(s -> s.detail().equals(halted) && back.pid().equals(s.pid()));
+
+    TestProbe<StatusReply<akka.Done>> restarted = testKit.createTestProbe();
+    sup.tell(new InstanceSupervisor.Restart(restarted.ref())); // by hand: POST /api/instances/web%231/restart
+    assertTrue(restarted.receiveMessage(WAIT).isSuccess());
+    InstanceStatus byHand = awaitDetail(s -> s.state().equals("running") && !back.pid().equals(s.pid()));
+    assertEquals("1.0.0", byHand.version());
+    assertTrue(driver.started().stream().noneMatch(p -> "1.1.0".equals(p.spec().environment().get("GLOW_VERSION"))),
+        "1.1.0 never started here");
+    serveAgain();
+    request(false).replyTo().tell(new Answer("web#1", ask.target(), Verdict.HALTED, why));
+
+    app("1.2.0"); // a new commit lifts the halt: a new rollout, asked for like any
+    sup.tell(new Ensure());
+    Request fresh = request(false);
+    assertTrue(fresh.target().startsWith("1.2.0/"), fresh.target());
+    assertNull(fresh.halt());
+    fresh.replyTo().tell(new Answer("web#1", fresh.target(), Verdict.GRANTED, null));
+    awaitDetail(s -> s.state().equals("running") && "1.2.0".equals(s.version()));
+  }
+
+  @Test
+  void aJustStartedHealthyInstanceSettlesUnderItsDownReportBeforeItAsksToRoll() throws IOException {
+    app("1.0.0");
+    ActorRef<Command> sup = testKit.spawn(InstanceSupervisor.create("n1/web#1",
+        fx.runtime(driver, registry.ref(), SupervisorTiming.fast(), coordinator.ref())));
+    supervisors.add(sup);
+    sup.tell(new Ensure());
+    request(Rollouts.Kind.DOWN);
+    awaitDetail(s -> s.state().equals("running") && "1.0.0".equals(s.version()));
+    InMemoryProcess first = driver.lastStarted().orElseThrow();
+
+    app("1.1.0"); // before its registration is confirmed: it serves traffic, but is not settled
+    sup.tell(new Ensure());
+    InstanceStatus s = awaitDetail(x -> x.detail().startsWith("waiting"));
+    assertEquals("waiting to roll to 1.1.0: its own start settles first (registration and rollout-settle)",
+        s.detail());
+    assertTrue(first.isRunning(), "a healthy process is not taken down under a down report");
+    List<Rollouts.Command> meanwhile = within(coordinator, Duration.ofMillis(300));
+    assertTrue(meanwhile.stream().allMatch(c -> c instanceof Request r && r.kind() == Rollouts.Kind.DOWN),
+        "no ask before it settled: " + meanwhile);
+
+    serveAgain(); // released: now it asks like any serving instance
+    Request ask = request(false);
+    assertTrue(ask.target().startsWith("1.1.0/"), ask.target());
+    assertTrue(first.isRunning());
+  }
+
+  @Test
+  void aNodeRestartedWhileTheRolloutIsStoppedKeepsTheVersionItRanUntilANewCommit() throws Exception {
+    ActorRef<Command> before = runningWeb();
+    app("1.1.0");
+    before.tell(new Ensure());
+    Request ask = request(false);
+    String why = "web#2 on n2: exited with code 1 before it was healthy";
+    ask.replyTo().tell(new Answer("web#1", ask.target(), Verdict.HALTED, why));
+    String halted = "rollout of web to 1.1.0 stopped: " + why + " (fix the app and commit)";
+    awaitDetail(s -> s.detail().equals(halted));
+    Path file = fx.data.resolve("kept/web-1.json");
+    events.awaitAssert(WAIT, () -> {
+      assertTrue(java.nio.file.Files.exists(file), "the kept spec is written for a node restart");
+      return null;
+    });
+
+    testKit.stop(before, WAIT); // the node goes down: its supervisor stops, its process with it
+    supervisors.remove(before);
+    drain(coordinator);
+    assertTrue(driver.running().isEmpty());
+    ActorRef<Command> after = testKit.spawn(InstanceSupervisor.create("n1/web#1",
+        fx.runtime(driver, registry.ref(), SupervisorTiming.fast(), coordinator.ref())));
+    supervisors.add(after);
+    after.tell(new Ensure());
+
+    Request down = request(Rollouts.Kind.DOWN);
+    assertEquals(ask.target(), down.target());
+    assertEquals(why, down.halt(), "the new supervisor repeats the halt it remembered");
+    InstanceStatus back = awaitDetail(s -> s.state().equals("running"));
+    assertEquals("1.0.0", back.version(), "back on the version it ran before the node restart");
+    assertEquals("healthy, pid " + back.pid() + "; kept on 1.0.0: " + halted, back.detail());
+    assertTrue(driver.started().stream().noneMatch(p -> "1.1.0".equals(p.spec().environment().get("GLOW_VERSION"))));
+    serveAgain();
+    request(false).replyTo().tell(new Answer("web#1", ask.target(), Verdict.HALTED, why));
+    awaitDetail(s -> s.detail().equals(halted));
+
+    app("1.2.0"); // the new commit lifts the halt, and the file goes
+    after.tell(new Ensure());
+    Request fresh = request(false);
+    assertTrue(fresh.target().startsWith("1.2.0/"), fresh.target());
+    fresh.replyTo().tell(new Answer("web#1", fresh.target(), Verdict.GRANTED, null));
+    awaitDetail(s -> s.state().equals("running") && "1.2.0".equals(s.version()));
+    events.awaitAssert(WAIT, () -> {
+      assertTrue(!java.nio.file.Files.exists(file), "the kept spec file is deleted");
+      return null;
+    });
   }
 }

@@ -1,5 +1,10 @@
 package glow.actors.listener;
 
+import static glow.actors.listener.Listings.WAIT;
+import static glow.actors.listener.Listings.awaitListing;
+import static glow.actors.listener.Listings.listing;
+import static glow.actors.listener.Listings.on;
+import static glow.actors.listener.Listings.spawnListeners;
 import static glow.actors.listener.RepoFiles.app;
 import static glow.actors.listener.RepoFiles.deployment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,26 +12,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import glow.actors.node.GlowNode;
-import glow.actors.node.TestNodes;
+import glow.actors.node.OneNodeCluster;
 import glow.actors.registry.ServiceRegistry;
 import glow.conf.snapshot.Snapshot;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,54 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 40, unit = TimeUnit.SECONDS)
 class ListenersTest {
-  static final Duration WAIT = Duration.ofSeconds(10);
-  static final ListenersSettings SETTINGS = ListenersSettings.defaults()
-      .withDrainGrace(Duration.ofSeconds(5))
-      .withBindRetry(Duration.ofMillis(100), Duration.ofMillis(400));
-  static GlowNode node;
-  static ActorTestKit testKit;
-  static ActorRef<ServiceRegistry.Command> registry;
+  @RegisterExtension static final OneNodeCluster cluster = new OneNodeCluster("n1");
 
   @TempDir
   Path repo;
 
-  @BeforeAll
-  static void start() throws Exception {
-    node = GlowNode.start(TestNodes.settings("n1", null));
-    testKit = ActorTestKit.create(node.system());
-    registry = node.registry();
-    node.whenUp().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
-
   private Snapshot snapshot(Map<String, String> files) throws IOException {
     return RepoFiles.load(repo, files);
-  }
-
-  private static Listeners.Listing listing(ActorRef<Listeners.Command> listeners) {
-    TestProbe<Listeners.Listing> probe = testKit.createTestProbe();
-    listeners.tell(new Listeners.GetListeners(probe.ref()));
-    return probe.receiveMessage(WAIT);
-  }
-
-  /** Polls GetListeners until {@code condition} holds; returns that listing. */
-  private static Listeners.Listing awaitListing(ActorRef<Listeners.Command> listeners, String what,
-                                                Predicate<Listeners.Listing> condition) {
-    Listeners.Listing[] last = {null};
-    testKit.createTestProbe().awaitAssert(WAIT, () -> {
-      last[0] = listing(listeners);
-      assertTrue(condition.test(last[0]), what + ", got " + last[0]);
-      return null;
-    });
-    return last[0];
-  }
-
-  private static ListenerStatus on(Listeners.Listing l, int port) {
-    return l.listeners().stream().filter(s -> s.port() == port).findFirst().orElse(null);
   }
 
   private static boolean bound(Listeners.Listing l, int port, int endpoints) {
@@ -101,8 +59,8 @@ class ListenersTest {
     int p2 = LoopbackClient.freePort();
     int p3 = LoopbackClient.freePort();
     try (NamedBackend bill = NamedBackend.start("bill-a"); NamedBackend ledger = NamedBackend.start("ledger-a")) {
-      registry.tell(new ServiceRegistry.Register("billa:8080", bill.hostPort(), "n2"));
-      registry.tell(new ServiceRegistry.Register("ledgera:8090", ledger.hostPort(), "n2"));
+      cluster.registry().tell(new ServiceRegistry.Register("billa:8080", bill.hostPort(), "n2"));
+      cluster.registry().tell(new ServiceRegistry.Register("ledgera:8090", ledger.hostPort(), "n2"));
       Map<String, String> files = new java.util.HashMap<>(Map.of(
           "apps/billa.yaml", app("billa", "http: 8080"),
           "apps/ledgera.yaml", app("ledgera", "http: 8090"),
@@ -110,10 +68,10 @@ class ListenersTest {
           "apps/othera.yaml", app("othera", "http: 9001", "ledgera:8090 -> " + p3),
           "deployments/weba-1.yaml", deployment("weba", "n1"),
           "deployments/othera-1.yaml", deployment("othera", "n2")));
-      ActorRef<Listeners.Command> listeners = testKit.spawn(Listeners.create("n1", registry, SETTINGS));
+      ActorRef<Listeners.Command> listeners = spawnListeners(cluster);
       listeners.tell(new Listeners.Apply(snapshot(files)));
 
-      Listeners.Listing l = awaitListing(listeners, "both listeners of n1 bound with their endpoint",
+      Listeners.Listing l = awaitListing(cluster.testKit(), listeners, "both listeners of n1 bound with their endpoint",
           x -> bound(x, p1, 1) && bound(x, p2, 1));
       assertEquals(List.of(p1, p2).stream().sorted().toList(), ports(l), "none for the instance on n2");
       ListenerStatus s1 = on(l, p1);
@@ -129,18 +87,18 @@ class ListenersTest {
         assertEquals("ledger-a", kept.backend);
         files.put("apps/weba.yaml", app("weba", "http: 9000", "ledgera:8090 -> " + p2));
         listeners.tell(new Listeners.Apply(snapshot(files)));
-        awaitListing(listeners, "only the kept listener", x -> ports(x).equals(List.of(p2)));
-        testKit.createTestProbe().awaitAssert(WAIT, () -> {
+        awaitListing(cluster.testKit(), listeners, "only the kept listener", x -> ports(x).equals(List.of(p2)));
+        cluster.testKit().createTestProbe().awaitAssert(WAIT, () -> {
           assertTrue(LoopbackClient.refused(p1), "the removed listener released its port");
           return null;
         });
         assertEquals("still here", kept.echo("still here"), "the kept listener's connection runs on");
-        assertEquals(1, on(listing(listeners), p2).activeConnections());
+        assertEquals(1, on(listing(cluster.testKit(), listeners), p2).activeConnections());
         assertEquals("ledger-a", LoopbackClient.hello(p2));
       }
-      testKit.stop(listeners, WAIT);
-      registry.tell(new ServiceRegistry.Deregister("billa:8080", bill.hostPort(), "n2"));
-      registry.tell(new ServiceRegistry.Deregister("ledgera:8090", ledger.hostPort(), "n2"));
+      cluster.testKit().stop(listeners, WAIT);
+      cluster.registry().tell(new ServiceRegistry.Deregister("billa:8080", bill.hostPort(), "n2"));
+      cluster.registry().tell(new ServiceRegistry.Deregister("ledgera:8090", ledger.hostPort(), "n2"));
     }
   }
 
@@ -149,17 +107,17 @@ class ListenersTest {
     int p1 = LoopbackClient.freePort();
     int p2 = LoopbackClient.freePort();
     try (NamedBackend bill = NamedBackend.start("bill-b"); NamedBackend ledger = NamedBackend.start("ledger-b")) {
-      registry.tell(new ServiceRegistry.Register("billb:8080", bill.hostPort(), "n1"));
-      registry.tell(new ServiceRegistry.Register("ledgerb:8090", ledger.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Register("billb:8080", bill.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Register("ledgerb:8090", ledger.hostPort(), "n1"));
       Map<String, String> files = new java.util.HashMap<>(Map.of(
           "apps/billb.yaml", app("billb", "http: 8080"),
           "apps/ledgerb.yaml", app("ledgerb", "http: 8090"),
           "apps/webb.yaml", app("webb", "http: 9000", "billb:8080 -> " + p1,
               "{service: ledgerb:8090, local: " + p2 + ", balance: round-robin}"),
           "deployments/webb-1.yaml", deployment("webb", "n1")));
-      ActorRef<Listeners.Command> listeners = testKit.spawn(Listeners.create("n1", registry, SETTINGS));
+      ActorRef<Listeners.Command> listeners = spawnListeners(cluster);
       listeners.tell(new Listeners.Apply(snapshot(files)));
-      awaitListing(listeners, "both bound", x -> bound(x, p1, 1) && bound(x, p2, 1));
+      awaitListing(cluster.testKit(), listeners, "both bound", x -> bound(x, p1, 1) && bound(x, p2, 1));
 
       try (LoopbackClient c1 = LoopbackClient.open(p1); LoopbackClient c2 = LoopbackClient.open(p2)) {
         assertEquals("bill-b", c1.backend);
@@ -167,7 +125,7 @@ class ListenersTest {
         files.put("apps/webb.yaml", app("webb", "http: 9000", "billb:8080 -> " + p1,
             "{service: ledgerb:8090, local: " + p2 + ", balance: least-connections, retries: 2}"));
         listeners.tell(new Listeners.Apply(snapshot(files)));
-        Listeners.Listing l = awaitListing(listeners, "the new listener on p2 bound",
+        Listeners.Listing l = awaitListing(cluster.testKit(), listeners, "the new listener on p2 bound",
             x -> bound(x, p2, 1) && "least-connections".equals(on(x, p2).balance()));
         assertEquals(3, on(l, p2).connectAttempts());
         // c2 lives on the replaced (draining) listener, so the new one has none; p1's listener is the same one
@@ -177,9 +135,9 @@ class ListenersTest {
         assertEquals("two", c2.echo("two"), "the drained listener lets its open connection finish");
         assertEquals("ledger-b", LoopbackClient.hello(p2));
       }
-      testKit.stop(listeners, WAIT);
-      registry.tell(new ServiceRegistry.Deregister("billb:8080", bill.hostPort(), "n1"));
-      registry.tell(new ServiceRegistry.Deregister("ledgerb:8090", ledger.hostPort(), "n1"));
+      cluster.testKit().stop(listeners, WAIT);
+      cluster.registry().tell(new ServiceRegistry.Deregister("billb:8080", bill.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Deregister("ledgerb:8090", ledger.hostPort(), "n1"));
     }
   }
 
@@ -187,26 +145,26 @@ class ListenersTest {
   void connectionsReachTheFallbackWhileThePrimaryHasNoEndpoint() throws Exception {
     int p = LoopbackClient.freePort();
     try (NamedBackend replica = NamedBackend.start("replica"); NamedBackend main = NamedBackend.start("main")) {
-      registry.tell(new ServiceRegistry.Register("pgreplica:5432", replica.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Register("pgreplica:5432", replica.hostPort(), "n1"));
       Snapshot s = snapshot(Map.of(
           "apps/pgmain.yaml", app("pgmain", "pg: 5432"),
           "apps/pgreplica.yaml", app("pgreplica", "pg: 5432"),
           "apps/webc.yaml", app("webc", "http: 9000",
               "{service: pgmain:5432, local: " + p + ", fallback: pgreplica:5432}"),
           "deployments/webc-1.yaml", deployment("webc", "n1")));
-      ActorRef<Listeners.Command> listeners = testKit.spawn(Listeners.create("n1", registry, SETTINGS));
+      ActorRef<Listeners.Command> listeners = spawnListeners(cluster);
       listeners.tell(new Listeners.Apply(s));
-      Listeners.Listing l = awaitListing(listeners, "bound with the fallback's endpoint",
+      Listeners.Listing l = awaitListing(cluster.testKit(), listeners, "bound with the fallback's endpoint",
           x -> bound(x, p, 0) && on(x, p).fallbackEndpoints().size() == 1);
       assertEquals("pgreplica:5432", on(l, p).fallback());
       assertEquals("replica", LoopbackClient.hello(p));
 
-      registry.tell(new ServiceRegistry.Register("pgmain:5432", main.hostPort(), "n1"));
-      awaitListing(listeners, "the primary's endpoint arrived", x -> bound(x, p, 1));
+      cluster.registry().tell(new ServiceRegistry.Register("pgmain:5432", main.hostPort(), "n1"));
+      awaitListing(cluster.testKit(), listeners, "the primary's endpoint arrived", x -> bound(x, p, 1));
       assertEquals("main", LoopbackClient.hello(p), "the primary wins again once it has an endpoint");
-      testKit.stop(listeners, WAIT);
-      registry.tell(new ServiceRegistry.Deregister("pgreplica:5432", replica.hostPort(), "n1"));
-      registry.tell(new ServiceRegistry.Deregister("pgmain:5432", main.hostPort(), "n1"));
+      cluster.testKit().stop(listeners, WAIT);
+      cluster.registry().tell(new ServiceRegistry.Deregister("pgreplica:5432", replica.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Deregister("pgmain:5432", main.hostPort(), "n1"));
     }
   }
 
@@ -215,14 +173,14 @@ class ListenersTest {
     try (NamedBackend bill = NamedBackend.start("bill-d")) {
       ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
       int p = taken.getLocalPort();
-      registry.tell(new ServiceRegistry.Register("billd:8080", bill.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Register("billd:8080", bill.hostPort(), "n1"));
       Snapshot s = snapshot(Map.of(
           "apps/billd.yaml", app("billd", "http: 8080"),
           "apps/webd.yaml", app("webd", "http: 9000", "billd:8080 -> " + p),
           "deployments/webd-1.yaml", deployment("webd", "n1")));
-      ActorRef<Listeners.Command> listeners = testKit.spawn(Listeners.create("n1", registry, SETTINGS));
+      ActorRef<Listeners.Command> listeners = spawnListeners(cluster);
       listeners.tell(new Listeners.Apply(s));
-      Listeners.Listing l = awaitListing(listeners, "the bind error", x -> on(x, p) != null && on(x, p).error() != null
+      Listeners.Listing l = awaitListing(cluster.testKit(), listeners, "the bind error", x -> on(x, p) != null && on(x, p).error() != null
           && on(x, p).error().startsWith("cannot bind"));
       ListenerStatus failed = on(l, p);
       assertNull(failed.boundAddress());
@@ -231,13 +189,13 @@ class ListenersTest {
           && failed.error().contains("webd:1.0.0#1"), failed.error());
 
       taken.close();
-      Listeners.Listing after = awaitListing(listeners, "bound once the port is free", x -> bound(x, p, 1));
+      Listeners.Listing after = awaitListing(cluster.testKit(), listeners, "bound once the port is free", x -> bound(x, p, 1));
       assertNull(on(after, p).error());
       assertEquals(ListenerStatus.BOUND, on(after, p).state());
       assertNotNull(on(after, p).boundAddress());
       assertEquals("bill-d", LoopbackClient.hello(p));
-      testKit.stop(listeners, WAIT);
-      registry.tell(new ServiceRegistry.Deregister("billd:8080", bill.hostPort(), "n1"));
+      cluster.testKit().stop(listeners, WAIT);
+      cluster.registry().tell(new ServiceRegistry.Deregister("billd:8080", bill.hostPort(), "n1"));
     }
   }
 
@@ -246,22 +204,22 @@ class ListenersTest {
     int bad = LoopbackClient.freePort();
     int good = LoopbackClient.freePort();
     try (NamedBackend bill = NamedBackend.start("bill-e")) {
-      registry.tell(new ServiceRegistry.Register("bille:8080", bill.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Register("bille:8080", bill.hostPort(), "n1"));
       Snapshot s = snapshot(Map.of(
           "apps/bille.yaml", app("bille", "http: 8080"),
           "apps/webe.yaml", app("webe", "http: 9000", "bille:8080 -> " + good,
               "{service: bille:8080, local: " + bad + ", balance: com.example.NoSuchBalancer}"),
           "deployments/webe-1.yaml", deployment("webe", "n1")));
-      ActorRef<Listeners.Command> listeners = testKit.spawn(Listeners.create("n1", registry, SETTINGS));
+      ActorRef<Listeners.Command> listeners = spawnListeners(cluster);
       listeners.tell(new Listeners.Apply(s));
-      Listeners.Listing l = awaitListing(listeners, "the good one bound", x -> bound(x, good, 1));
+      Listeners.Listing l = awaitListing(cluster.testKit(), listeners, "the good one bound", x -> bound(x, good, 1));
       ListenerStatus refused = on(l, bad);
       assertEquals(ListenerStatus.REFUSED, refused.state());
       assertTrue(refused.error().contains("com.example.NoSuchBalancer is not on the classpath"), refused.error());
       assertTrue(LoopbackClient.refused(bad));
       assertEquals("bill-e", LoopbackClient.hello(good));
-      testKit.stop(listeners, WAIT);
-      registry.tell(new ServiceRegistry.Deregister("bille:8080", bill.hostPort(), "n1"));
+      cluster.testKit().stop(listeners, WAIT);
+      cluster.registry().tell(new ServiceRegistry.Deregister("bille:8080", bill.hostPort(), "n1"));
     }
   }
 }

@@ -4,15 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,20 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class NamedBackend implements AutoCloseable {
   public final String name;
-  public final AtomicInteger accepted = new AtomicInteger();
-  private final ServerSocket server;
-  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "backend");
-    t.setDaemon(true);
-    return t;
-  });
+  public final AtomicInteger accepted;
+  private final LoopbackServer server;
 
   private NamedBackend(String name) throws IOException {
     this.name = name;
-    this.server = new ServerSocket();
-    server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
-    threads.execute(this::acceptLoop);
+    this.server = new LoopbackServer("backend", this::serve);
+    this.accepted = server.accepted;
   }
 
   public static NamedBackend start(String name) throws IOException {
@@ -42,25 +28,12 @@ public final class NamedBackend implements AutoCloseable {
   }
 
   public int port() {
-    return server.getLocalPort();
+    return server.port();
   }
 
   /** "127.0.0.1:port", the form the registry takes. */
   public String hostPort() {
     return "127.0.0.1:" + port();
-  }
-
-  private void acceptLoop() {
-    while (!server.isClosed()) {
-      try {
-        Socket s = server.accept();
-        accepted.incrementAndGet();
-        sockets.add(s);
-        threads.execute(() -> serve(s));
-      } catch (IOException e) {
-        return; // closed
-      }
-    }
   }
 
   private void serve(Socket s) {
@@ -81,7 +54,5 @@ public final class NamedBackend implements AutoCloseable {
   @Override
   public void close() throws IOException {
     server.close();
-    for (Socket s : sockets) s.close();
-    threads.shutdownNow();
   }
 }

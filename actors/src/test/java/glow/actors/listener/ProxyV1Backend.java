@@ -4,13 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,32 +18,14 @@ final class ProxyV1Backend implements AutoCloseable {
   /** HAProxy's v1 grammar for TCP4: the addresses and ports are checked, not only split. */
   private static final Pattern V1 = Pattern.compile(
       "PROXY TCP4 (\\d{1,3}(?:\\.\\d{1,3}){3}) (\\d{1,3}(?:\\.\\d{1,3}){3}) (\\d{1,5}) (\\d{1,5})");
-  private final ServerSocket server;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "proxy-v1-backend");
-    t.setDaemon(true);
-    return t;
-  });
+  private final LoopbackServer server;
 
   ProxyV1Backend() throws IOException {
-    server = new ServerSocket();
-    server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
-    threads.execute(this::acceptLoop);
+    server = new LoopbackServer("proxy-v1-backend", this::serve);
   }
 
   String hostPort() {
-    return "127.0.0.1:" + server.getLocalPort();
-  }
-
-  private void acceptLoop() {
-    while (!server.isClosed()) {
-      try {
-        Socket s = server.accept();
-        threads.execute(() -> serve(s));
-      } catch (IOException e) {
-        return; // closed
-      }
-    }
+    return "127.0.0.1:" + server.port();
   }
 
   private void serve(Socket s) {
@@ -88,6 +65,5 @@ final class ProxyV1Backend implements AutoCloseable {
   @Override
   public void close() throws IOException {
     server.close();
-    threads.shutdownNow();
   }
 }

@@ -19,6 +19,11 @@ public final class RepoFiles {
 
   /** Replaces the folder's content with {@code files} (repo path -> text) and loads it; it must be valid. */
   public static Snapshot load(Path repo, Map<String, String> files) throws IOException {
+    return load(repo, files, null);
+  }
+
+  /** As {@link #load(Path, Map)}, loaded over {@code previous} (the snapshot in force, or null) as the repo sync job does. */
+  public static Snapshot load(Path repo, Map<String, String> files, Snapshot previous) throws IOException {
     try (var old = Files.walk(repo)) {
       for (Path p : old.sorted(Comparator.reverseOrder()).toList()) if (!p.equals(repo)) Files.delete(p);
     }
@@ -27,7 +32,7 @@ public final class RepoFiles {
       Files.createDirectories(p.getParent());
       Files.writeString(p, f.getValue());
     }
-    Snapshot s = RepoLoader.load(RepoSource.directory(repo), null);
+    Snapshot s = RepoLoader.load(RepoSource.directory(repo), previous);
     assertTrue(s.isValid(), s.problems().toString());
     return s;
   }

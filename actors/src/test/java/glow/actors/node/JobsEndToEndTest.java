@@ -12,6 +12,7 @@ import glow.actors.instance.SupervisorTiming;
 import glow.actors.job.JobRun;
 import glow.actors.job.JobRunner;
 import glow.actors.job.JobScheduler;
+import glow.actors.job.RunningJobs;
 import glow.actors.listener.ListenersSettings;
 import glow.actors.logs.NodeLogHub;
 import glow.actors.process.OsProcessDriver;
@@ -281,6 +282,21 @@ class JobsEndToEndTest {
         return false;
       }
     }, "a listener on 127.0.0.1:" + local + " for the jobs' requires");
+  }
+
+  @Test
+  @Order(11)
+  void runningJobsNamesTheJobsWithARunGoingHereAndStartsNoRunner() throws Exception {
+    awaitRuns("replaced", r -> r.size() == 2 && r.get(1).running()); // sleeps 30 s (Order 10)
+    Files.createDirectories(data.resolve("jobs/leftover")); // a job dir no runner owns (housekeeping looks at such)
+
+    java.util.Set<String> running = RunningJobs.here(node.system(), services.jobRunners(), "dev", Duration.ofSeconds(5))
+        .toCompletableFuture().get(15, TimeUnit.SECONDS);
+
+    assertTrue(running.contains("replaced"), running.toString());
+    assertFalse(running.contains("deploy"), "its runs are over: " + running);
+    for (String job : running) assertTrue(history(job).runs().stream().anyMatch(JobRun::running), job);
+    assertFalse(runnersStarted().contains("dev/job:leftover"), "asking started no runner");
   }
 
   // ---------------------------------------------------------------- helpers

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Rollouts on a whole one-node cluster: the coordinator singleton, sharded supervisors and the
  * registry confirming writes, with in-memory processes that really listen on their port while they
- * run (so the TCP health checks are real) unless their image:version is marked deaf. Every
+ * run (so the TCP health checks are real) unless their image:version is marked deaf, or exit at
+ * once when their image:version#instance is marked crashing. Every
  * instance status published on the node's event stream is recorded, and the number of an app's
  * instances not running at once is computed from that record. Each test has its own app.
  */
@@ -55,8 +56,12 @@ class RolloutEndToEndTest {
   static ActorTestKit testKit;
   /** image:version whose processes never listen (fail their health check). */
   static final Set<String> deaf = ConcurrentHashMap.newKeySet();
+  /** image:version#instance whose processes exit with code 1 right after their start (a crash loop). */
+  static final Set<String> crashing = ConcurrentHashMap.newKeySet();
   static final List<InstanceStatus> events = new CopyOnWriteArrayList<>();
-  static final SupervisorTiming TIMING = SupervisorTiming.fast().withStartTimeout(Duration.ofMillis(700));
+  // a lease of 2 s (renewed every 100 ms): a loaded machine must not expire a down report or a permit
+  static final SupervisorTiming TIMING = SupervisorTiming.fast().withStartTimeout(Duration.ofMillis(700))
+      .withRolloutLease(Duration.ofSeconds(2));
 
   @BeforeAll
   static void start() throws Exception {
@@ -90,6 +95,10 @@ class RolloutEndToEndTest {
   /** The in-memory "app": binds its PORT_HTTP on 127.0.0.1 while it runs, unless deaf. */
   static void listenWhileRunning(InMemoryProcess p) {
     Map<String, String> env = p.spec().environment();
+    if (crashing.contains(env.get("GLOW_IMAGE") + ":" + env.get("GLOW_VERSION") + "#" + env.get("GLOW_INSTANCE"))) {
+      p.exit(1);
+      return;
+    }
     if (deaf.contains(env.get("GLOW_IMAGE") + ":" + env.get("GLOW_VERSION"))) return;
     try {
       ServerSocket s = new ServerSocket(Integer.parseInt(env.get("PORT_HTTP")), 50, InetAddress.getLoopbackAddress());
@@ -201,7 +210,129 @@ class RolloutEndToEndTest {
     assertNoPermitOut("bad");
   }
 
+  @Test
+  void anInstanceCrashLoopingOnTheOldVersionRollsFirstWithoutAPermitAndNoServingOneGoesDownMeanwhile()
+      throws Exception {
+    deployThree("loop", "1.0.0", null);
+    crashing.add("loop:1.0.0#3");
+    crash("loop#3");
+    Await.until(() -> statuses("loop").get("loop#3").restarts() >= 2
+        && !statuses("loop").get("loop#3").state().equals("running"), "loop#3 crash-looping on 1.0.0");
+    Map<String, InstanceStatus> before = statuses("loop");
+    int mark = events.size();
+    deaf.add("loop:1.1.0"); // 1.1.0 is not healthy at first: loop#3 stays down on it while the others wait
+
+    commit("loop", "1.1.0", null);
+
+    Await.until(() -> startsOf("loop#3", "1.1.0") >= 1, "loop#3 started 1.1.0 without waiting for a permit");
+    String waiting = "waiting to roll to 1\\.1\\.0: loop#3 on dev \\((fetching|starting|stopping|backoff)\\) is not"
+        + " serving";
+    Map<String, InstanceStatus> held = awaitAll("loop", s -> s.key().equals("loop#3") || s.detail().matches(waiting),
+        "loop#1 and loop#2 wait for loop#3");
+    for (String k : List.of("loop#1", "loop#2")) {
+      assertEquals("running", held.get(k).state());
+      assertEquals("1.0.0", held.get(k).version());
+      assertEquals(before.get(k).pid(), held.get(k).pid(), k + " was not taken down");
+    }
+    // loop#3 fails 1.1.0 (not healthy in time) and retries: it was down anyway, so the rollout does not stop
+    Await.until(() -> startsOf("loop#3", "1.1.0") >= 2, "loop#3 retried 1.1.0");
+    assertEquals(0, starts("loop", "1.1.0") - startsOf("loop#3", "1.1.0"), "only loop#3 ever started 1.1.0");
+    assertTrue(statuses("loop").values().stream().noneMatch(s -> s.detail().contains("stopped")),
+        statuses("loop").toString());
+
+    deaf.remove("loop:1.1.0"); // 1.1.0 becomes healthy: the rollout goes on, one at a time
+    awaitAll("loop", s -> s.state().equals("running") && "1.1.0".equals(s.version()), "all on 1.1.0");
+    assertEquals(1, maxNotRunning("loop", mark, before), "never a serving one down while loop#3 was down");
+    List<InstanceStatus> after = events.subList(mark, events.size());
+    int threeServes = indexOf(after, s -> s.key().equals("loop#3") && s.state().equals("running")
+        && "1.1.0".equals(s.version()));
+    int otherDown = indexOf(after, s -> !s.key().equals("loop#3") && s.app().equals("loop")
+        && !s.state().equals("running"));
+    assertTrue(threeServes < Integer.MAX_VALUE && threeServes < otherDown, "loop#3 served 1.1.0 before another"
+        + " went down");
+    assertEquals(2, starts("loop", "1.1.0") - startsOf("loop#3", "1.1.0"), "loop#1 and loop#2 once each");
+    assertNoPermitOut("loop");
+  }
+
+  @Test
+  void aFixForAnAppCrashLoopingEverywhereRollsToAllInstancesAtOnce() throws Exception {
+    deployThree("fix", "1.0.0", null);
+    for (int i = 1; i <= 3; i++) {
+      crashing.add("fix:1.0.0#" + i);
+      crash("fix#" + i);
+    }
+    awaitAll("fix", s -> !s.state().equals("running") && s.restarts() >= 2, "all crash-looping on 1.0.0");
+
+    commit("fix", "1.1.0", null);
+
+    awaitAll("fix", s -> s.state().equals("running") && "1.1.0".equals(s.version()), "all on 1.1.0");
+    assertEquals(3, starts("fix", "1.1.0"), "each started 1.1.0 once: none waited, none failed");
+    assertNoPermitOut("fix");
+    awaitNoneDown("fix");
+  }
+
+  @Test
+  void aHaltedRolloutBringsAKilledOldInstanceBackOnTheVersionItRan() throws Exception {
+    deployThree("keep", "1.0.0", null);
+    deaf.add("keep:1.1.0");
+    commit("keep", "1.1.0", null);
+    String stopped = "rollout of keep to 1.1.0 stopped: keep#";
+    Map<String, InstanceStatus> halted = awaitAll("keep", s -> s.version().equals("1.1.0")
+        || s.detail().startsWith(stopped), "two instances told the rollout stopped");
+    InstanceStatus victim = halted.values().stream().filter(s -> s.detail().startsWith(stopped))
+        .min(java.util.Comparator.comparing(InstanceStatus::key)).orElseThrow();
+    String key = victim.key();
+    int mark = events.size();
+
+    driver.running().stream().filter(p -> p.pid() == victim.pid()).findFirst().orElseThrow()
+        .signal(glow.actors.process.Signal.KILL); // kill -9 of its 1.0.0 process
+
+    Await.until(() -> {
+      InstanceStatus s = statuses("keep").get(key);
+      return s.state().equals("running") && !victim.pid().equals(s.pid()) && s.detail().startsWith(stopped);
+    }, key + " running again and told the rollout is still stopped");
+    InstanceStatus back = statuses("keep").get(key);
+    assertEquals("1.0.0", back.version(), "back on the version it ran: " + back);
+    assertEquals(victim.detail(), back.detail());
+    assertEquals(1, back.restarts());
+    assertEquals(0, startsOf(key, "1.1.0"), key + " never started the halted version");
+    assertTrue(events.subList(mark, events.size()).stream().anyMatch(s -> s.key().equals(key)
+        && s.detail().endsWith("; kept on 1.0.0: " + victim.detail())), "while restarting it said why it kept 1.0.0");
+
+    TestProbe<akka.pattern.StatusReply<akka.Done>> restarted = testKit.createTestProbe();
+    akka.cluster.sharding.typed.javadsl.ClusterSharding.get(node.system()).entityRefFor(
+        akka.cluster.sharding.typed.javadsl.EntityTypeKey.create(glow.actors.instance.InstanceSupervisor.Command.class,
+            glow.actors.cluster.Sharding.INSTANCE_SUPERVISOR), glow.actors.cluster.PinnedEntityIds.entityId("dev", key))
+        .tell(new glow.actors.instance.InstanceSupervisor.Restart(restarted.ref())); // POST /api/instances/ID/restart
+    assertTrue(restarted.receiveMessage(Duration.ofSeconds(10)).isSuccess());
+    Await.until(() -> {
+      InstanceStatus s = statuses("keep").get(key);
+      return s.state().equals("running") && s.restarts() == 2 && s.detail().startsWith(stopped);
+    }, key + " restarted by hand, running again");
+    assertEquals("1.0.0", statuses("keep").get(key).version());
+    assertEquals(0, startsOf(key, "1.1.0"));
+
+    commit("keep", "1.2.0", null); // the fix lifts the halt
+    awaitAll("keep", s -> s.state().equals("running") && "1.2.0".equals(s.version()), "all on 1.2.0");
+    assertNoPermitOut("keep");
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  /** The running process of instance key exits with code 1. */
+  static void crash(String key) {
+    String app = key.substring(0, key.indexOf('#'));
+    String n = key.substring(key.indexOf('#') + 1);
+    driver.running().stream().filter(p -> app.equals(p.spec().environment().get("GLOW_IMAGE"))
+        && n.equals(p.spec().environment().get("GLOW_INSTANCE"))).forEach(p -> p.exit(1));
+  }
+
+  static int indexOf(List<InstanceStatus> list, Predicate<InstanceStatus> what) {
+    for (int i = 0; i < list.size(); i++) {
+      if (what.test(list.get(i))) return i;
+    }
+    return Integer.MAX_VALUE;
+  }
 
   /** Deploys app at version on three instances (port offsets 0, 1, 2) and waits until all run it. */
   static void deployThree(String app, String version, Integer maxUnavailable) throws IOException {
@@ -218,6 +349,18 @@ class RolloutEndToEndTest {
     ports.put(app, base);
     commit(app, version, maxUnavailable, extra);
     awaitAll(app, s -> s.state().equals("running") && version.equals(s.version()), "all on " + version);
+    awaitNoneDown(app); // first starts count as down until registered and settled: a rollout starts from a settled app
+  }
+
+  /** The coordinator counts no instance of app as down (each served, settled and released its down report). */
+  static void awaitNoneDown(String app) {
+    TestProbe<Rollouts.State> state = testKit.createTestProbe();
+    state.awaitAssert(Duration.ofSeconds(10), () -> {
+      services.rollouts().tell(new Rollouts.GetState(state.ref()));
+      Rollouts.State s = state.receiveMessage(Duration.ofSeconds(5));
+      assertTrue(!s.down().containsKey(app), s.toString());
+      return null;
+    });
   }
 
   static final Map<String, Integer> ports = new ConcurrentHashMap<>();

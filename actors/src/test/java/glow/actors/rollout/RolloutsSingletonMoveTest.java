@@ -53,7 +53,8 @@ class RolloutsSingletonMoveTest {
   }
 
   static Request ask(String instance, boolean holding, ActorRef<Answer> replyTo) {
-    return new Request("greeter", instance, "n2", "1.1.0/a", "1.1.0", 1, holding, null, replyTo);
+    return new Request("greeter", instance, "n2", "1.1.0/a", "1.1.0", 1,
+        holding ? Rollouts.Kind.RENEW : Rollouts.Kind.ASK, null, null, replyTo);
   }
 
   @Test

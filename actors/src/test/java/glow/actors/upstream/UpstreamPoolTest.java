@@ -2,7 +2,6 @@ package glow.actors.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import glow.actors.listener.ListenerSpec;
@@ -11,8 +10,7 @@ import glow.actors.listener.ListenersSettings;
 import glow.actors.listener.LoopbackClient;
 import glow.actors.listener.NamedBackend;
 import glow.actors.listener.ProxyListener;
-import glow.actors.node.GlowNode;
-import glow.actors.node.TestNodes;
+import glow.actors.node.OneNodeCluster;
 import glow.actors.registry.ServiceRegistry;
 import glow.conf.snapshot.ServiceKey;
 import glow.conf.spec.Protocol;
@@ -24,10 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An UpstreamPool following the real registry of a one-node cluster, behind a real ProxyListener on
@@ -35,33 +32,18 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class UpstreamPoolTest {
+  @RegisterExtension static final OneNodeCluster cluster = new OneNodeCluster("n1");
   static final Duration WAIT = Duration.ofSeconds(10);
-  static GlowNode node;
-  static ActorTestKit testKit;
-  static ActorRef<ServiceRegistry.Command> registry;
-
-  @BeforeAll
-  static void start() throws Exception {
-    node = GlowNode.start(TestNodes.settings("n1", null));
-    testKit = ActorTestKit.create(node.system());
-    registry = node.registry();
-    node.whenUp().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
 
   /** A pool for {@code service} behind a listener on a free loopback port; returns the port. */
   private static int listen(String service, Upstream upstream) throws Exception {
     ServiceKey key = ServiceKey.parse(service);
-    testKit.spawn(UpstreamPool.create(key, upstream, registry));
+    cluster.testKit().spawn(UpstreamPool.create(key, upstream, cluster.registry()));
     int port = LoopbackClient.freePort();
     ListenerSpec spec = new ListenerSpec(port, key, null, Protocol.TCP, upstream.settings());
     ActorRef<ProxyListener.Command> listener =
-        testKit.spawn(ProxyListener.create(spec, List.of("web:1#1"), upstream, null, ListenersSettings.defaults()));
-    TestProbe<ListenerStatus> probe = testKit.createTestProbe();
+        cluster.testKit().spawn(ProxyListener.create(spec, List.of("web:1#1"), upstream, null, ListenersSettings.defaults()));
+    TestProbe<ListenerStatus> probe = cluster.testKit().createTestProbe();
     probe.awaitAssert(WAIT, () -> {
       listener.tell(new ProxyListener.GetStatus(probe.ref()));
       assertEquals("127.0.0.1:" + port, probe.receiveMessage().boundAddress());
@@ -71,7 +53,7 @@ class UpstreamPoolTest {
   }
 
   private static void awaitAvailable(Upstream upstream, int n) {
-    testKit.createTestProbe().awaitAssert(WAIT, () -> {
+    cluster.testKit().createTestProbe().awaitAssert(WAIT, () -> {
       assertEquals(n, upstream.pool().available().size(), upstream.toString());
       return null;
     });
@@ -88,19 +70,19 @@ class UpstreamPoolTest {
     try (NamedBackend a = NamedBackend.start("a"); NamedBackend b = NamedBackend.start("b")) {
       Upstream billing = new Upstream("billing:8080", UpstreamSettings.defaults());
       int port = listen("billing:8080", billing);
-      registry.tell(new ServiceRegistry.Register("billing:8080", a.hostPort(), "n1"));
-      registry.tell(new ServiceRegistry.Register("billing:8080", b.hostPort(), "n2"));
+      cluster.registry().tell(new ServiceRegistry.Register("billing:8080", a.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Register("billing:8080", b.hostPort(), "n2"));
       awaitAvailable(billing, 2);
       assertEquals(Set.of("n1", "n2"), Set.copyOf(billing.pool().all().stream().map(s -> s.endpoint().node()).toList()));
 
       assertEquals(Map.of("a", 5, "b", 5), spread(port, 10)); // round-robin over both
       assertEquals(5, a.accepted.get());
 
-      registry.tell(new ServiceRegistry.Deregister("billing:8080", a.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Deregister("billing:8080", a.hostPort(), "n1"));
       awaitAvailable(billing, 1);
       assertEquals(Map.of("b", 6), spread(port, 6));
       assertEquals(5, a.accepted.get(), "no new connection reached the deregistered endpoint");
-      registry.tell(new ServiceRegistry.Deregister("billing:8080", b.hostPort(), "n2"));
+      cluster.registry().tell(new ServiceRegistry.Deregister("billing:8080", b.hostPort(), "n2"));
     }
   }
 
@@ -109,11 +91,11 @@ class UpstreamPoolTest {
     try (NamedBackend mail = NamedBackend.start("mail")) {
       Upstream upstream = new Upstream("mail:25", UpstreamSettings.defaults());
       int port = listen("mail:25", upstream);
-      registry.tell(new ServiceRegistry.SetExternals(Map.of("mail:25", Set.of(mail.hostPort()))));
+      cluster.registry().tell(new ServiceRegistry.SetExternals(Map.of("mail:25", Set.of(mail.hostPort()))));
       awaitAvailable(upstream, 1);
       assertEquals(ServiceRegistry.EXTERNAL, upstream.pool().all().get(0).endpoint().node());
       assertEquals("mail", LoopbackClient.hello(port));
-      registry.tell(new ServiceRegistry.SetExternals(Map.of()));
+      cluster.registry().tell(new ServiceRegistry.SetExternals(Map.of()));
       awaitAvailable(upstream, 0);
       assertEquals(null, LoopbackClient.hello(port), "no endpoint left: the proxy closes the connection");
     }
@@ -123,21 +105,22 @@ class UpstreamPoolTest {
   void aStoppedPoolNoLongerFollowsTheRegistry() throws Exception {
     try (NamedBackend a = NamedBackend.start("a"); NamedBackend b = NamedBackend.start("b")) {
       Upstream cache = new Upstream("cache:6379", UpstreamSettings.defaults());
-      ActorRef<UpstreamPool.Command> pool = testKit.spawn(UpstreamPool.create(ServiceKey.parse("cache:6379"), cache, registry));
-      registry.tell(new ServiceRegistry.Register("cache:6379", a.hostPort(), "n1"));
+      ActorRef<UpstreamPool.Command> pool =
+          cluster.testKit().spawn(UpstreamPool.create(ServiceKey.parse("cache:6379"), cache, cluster.registry()));
+      cluster.registry().tell(new ServiceRegistry.Register("cache:6379", a.hostPort(), "n1"));
       awaitAvailable(cache, 1);
-      testKit.stop(pool, WAIT);
+      cluster.testKit().stop(pool, WAIT);
       // a subscriber that still listened would hear of b together with this probe
-      TestProbe<ServiceRegistry.Endpoints> witness = testKit.createTestProbe();
-      registry.tell(new ServiceRegistry.Subscribe("cache:6379", witness.ref()));
+      TestProbe<ServiceRegistry.Endpoints> witness = cluster.testKit().createTestProbe();
+      cluster.registry().tell(new ServiceRegistry.Subscribe("cache:6379", witness.ref()));
       witness.receiveMessage(WAIT);
-      registry.tell(new ServiceRegistry.Register("cache:6379", b.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Register("cache:6379", b.hostPort(), "n1"));
       assertEquals(2, witness.receiveMessage(WAIT).endpoints().size());
       witness.expectNoMessage(Duration.ofMillis(300));
       assertEquals(1, cache.pool().all().size(), "the stopped pool left its Upstream as it was");
-      registry.tell(new ServiceRegistry.Unsubscribe("cache:6379", witness.ref()));
-      registry.tell(new ServiceRegistry.Deregister("cache:6379", a.hostPort(), "n1"));
-      registry.tell(new ServiceRegistry.Deregister("cache:6379", b.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Unsubscribe("cache:6379", witness.ref()));
+      cluster.registry().tell(new ServiceRegistry.Deregister("cache:6379", a.hostPort(), "n1"));
+      cluster.registry().tell(new ServiceRegistry.Deregister("cache:6379", b.hostPort(), "n1"));
     }
   }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.Executors;
  * The app that {@link ThreeNodeClusterTest} deploys: one per instance process, it answers {@code GET /}
  * with {@code "<node> <instance id> artifact <version>"} and {@code GET /healthz} with {@code ok}.
  *
- * <p>Started by the artifact's {@code bin/start} ({@link TestArtifacts}) in a small JVM (32 MB heap,
+ * <p>Started by the artifact's {@code bin/start} ({@link ClusterArtifacts}) in a small JVM (32 MB heap,
  * Serial GC, C1 only): the node's name and instance id come from the environment Glow sets, the
  * version from {@code -Dhello.version}, which the artifact bakes in, so an answer proves which
  * artifact runs where. Its only argument is the instance's working directory, so that the test can

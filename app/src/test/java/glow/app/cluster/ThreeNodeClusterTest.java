@@ -71,9 +71,9 @@ class ThreeNodeClusterTest {
   void startThreeNodes() throws Exception {
     tmp = Files.createTempDirectory("glow-3nodes").toRealPath();
     Path artifacts = tmp.resolve("artifacts");
-    TestArtifacts.hello(artifacts, "1.0.0");
-    TestArtifacts.hello(artifacts, "2.0.0");
-    TestArtifacts.client(artifacts);
+    ClusterArtifacts.hello(artifacts, "1.0.0");
+    ClusterArtifacts.hello(artifacts, "2.0.0");
+    ClusterArtifacts.client(artifacts);
     int[] ports = freePorts(7);
     helloPort = threeFreePortsInARow();
     loopbackPort = ports[6];

@@ -9,23 +9,13 @@ import akka.util.ByteString;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import kamon.metric.Distribution;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(WithKamon.class)
 @Timeout(60)
 class HttpSniffingTest {
-  @BeforeAll
-  static void startKamon() {
-    KamonValues.start();
-  }
-
-  @AfterAll
-  static void stopKamon() throws Exception {
-    KamonValues.stop();
-  }
-
   @Test
   void countsPipelinedKeepAliveRequestsIdenticallyAtEveryCut() {
     Conversation c = new Conversation()

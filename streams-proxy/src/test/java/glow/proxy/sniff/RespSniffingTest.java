@@ -4,23 +4,13 @@ import static glow.proxy.sniff.SniffRuns.assertSameCountsAtEveryCut;
 import static glow.proxy.sniff.SniffRuns.redis;
 
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(WithKamon.class)
 @Timeout(60)
 class RespSniffingTest {
-  @BeforeAll
-  static void startKamon() {
-    KamonValues.start();
-  }
-
-  @AfterAll
-  static void stopKamon() throws Exception {
-    KamonValues.stop();
-  }
-
   @Test
   void countsPipelinedCommandsAndMatchesRepliesInOrderAtEveryCut() {
     Conversation c = new Conversation()

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import glow.proxy.sniff.KamonValues;
+import glow.proxy.sniff.WithKamon;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -20,23 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import kamon.tag.TagSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(WithKamon.class)
 @Timeout(30)
 class UdpProxyTest {
-  @BeforeAll
-  static void startKamon() {
-    KamonValues.start();
-  }
-
-  @AfterAll
-  static void stopKamon() throws Exception {
-    KamonValues.stop();
-  }
-
   private static UdpProxy.Settings settings(String listener, Duration idle, int maxSessions) {
     return new UdpProxy.Settings(listener, "stats:8125", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), idle, maxSessions);
   }
