@@ -11,13 +11,15 @@ import java.util.function.LongSupplier;
  *
  * <p>Both directions are framed incrementally (request line / status line, headers, then a body
  * of Content-Length bytes, chunks with trailers, or until close). Body bytes are skipped by
- * counting, never copied. Lines are found with a search for LF and read where they lie in the
- * received chunk: of a header line only the name is looked at, and only Content-Length and
- * Transfer-Encoding are read further; only a line cut by the end of a chunk is copied, into a
- * bounded buffer ({@value #MAX_LINE} bytes a line, {@value #MAX_HEAD} bytes a head). Requests wait in a FIFO
- * until their responses arrive, so keep-alive and pipelining match in order. A response to HEAD,
- * a 204 and a 304 have no body; 1xx other than 101 are interim and do not answer a request; 101
- * and a 2xx to CONNECT turn the connection into an opaque tunnel (nothing more is counted).
+ * counting. Lines are found with a search for LF and read where they lie in the received chunk:
+ * of a header line only the name is looked at, and only Content-Length and Transfer-Encoding are
+ * read further. Only a line cut by the end of a chunk is copied, into a bounded buffer
+ * ({@value #MAX_LINE} bytes a line, {@value #MAX_HEAD} bytes a head); a chunk that is a slice or
+ * a rope (not what TCP reads deliver) is read through a {@value #WINDOW}-byte copy instead.
+ * Requests wait in a FIFO until their responses arrive, so keep-alive and pipelining match in
+ * order. A response to HEAD, a 204 and a 304 have no body; 1xx other than 101 are interim and do
+ * not answer a request; 101 and a 2xx to CONNECT turn the connection into an opaque tunnel
+ * (nothing more is counted).
  * Anything malformed makes the sniffer stop following the connection, counted once as unparsed.
  */
 final class HttpSniffer implements Sniffer {

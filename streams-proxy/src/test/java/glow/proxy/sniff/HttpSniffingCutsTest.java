@@ -12,28 +12,18 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import kamon.metric.Distribution;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What reading lines in place could get wrong: lines, CRLFs and chunk-size lines cut by chunk
  * ends anywhere, chunks that are slices or ropes (read through a window), bodies full of line feeds
  * and header-like bytes, and the line and head limits at their exact boundaries.
  */
+@ExtendWith(WithKamon.class)
 @Timeout(120)
 class HttpSniffingCutsTest {
-  @BeforeAll
-  static void startKamon() {
-    KamonValues.start();
-  }
-
-  @AfterAll
-  static void stopKamon() throws Exception {
-    KamonValues.stop();
-  }
-
   /** A conversation that uses every framing the sniffer follows, and what it must count. */
   static Conversation everything() {
     String postBody = "line1\nGET / HTTP/1.1\r\nContent-Length: 99\r\n\r\n";
@@ -95,18 +85,23 @@ class HttpSniffingCutsTest {
     ConnectionTags t = SniffRuns.tags("cuts-crlf");
     Set<Integer> lfs = c.positionsOf((byte) '\n');
     // every chunk ends in CR, the LF opens the next one
-    assertEquals(EVERYTHING, SniffRuns.run(t, false, s -> c.replay(s, lfs::contains, Conversation.COMPACT)), "cut before each LF");
+    assertEquals(EVERYTHING, SniffRuns.run(t, false, s -> c.replay(s, lfs::contains, Conversation.COMPACT)),
+        "cut before each LF");
     Set<Integer> afterLf = new TreeSet<>();
     for (int at : lfs) afterLf.add(at + 1);
     // each line (and each body piece between LFs) is a chunk of its own
-    assertEquals(EVERYTHING, SniffRuns.run(t, false, s -> c.replay(s, afterLf::contains, Conversation.COMPACT)), "cut after each LF");
-    assertEquals(EVERYTHING, SniffRuns.run(t, false, s -> c.replay(s, lfs::contains, Conversation.SLICE)), "slices cut before each LF");
+    assertEquals(EVERYTHING, SniffRuns.run(t, false, s -> c.replay(s, afterLf::contains, Conversation.COMPACT)),
+        "cut after each LF");
+    assertEquals(EVERYTHING, SniffRuns.run(t, false, s -> c.replay(s, lfs::contains, Conversation.SLICE)),
+        "slices cut before each LF");
   }
 
   @Test
   void chunkSizeLinesCutAnywhereAndBodiesFullOfHeadersAreSkipped() {
     StringBuilder chunks = new StringBuilder();
-    for (int i = 1; i <= 20; i++) chunks.append(chunk("HTTP/1.1 500 X\r\n".repeat(i % 3) + "\n".repeat(i), i % 2 == 0 ? ";k=v" : ""));
+    for (int i = 1; i <= 20; i++) {
+      chunks.append(chunk("HTTP/1.1 500 X\r\n".repeat(i % 3) + "\n".repeat(i), i % 2 == 0 ? ";k=v" : ""));
+    }
     Conversation c = new Conversation()
         .client("POST /up HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks + "0\r\n\r\n"
             + "GET /next HTTP/1.1\r\n\r\n")
@@ -121,7 +116,9 @@ class HttpSniffingCutsTest {
     StringBuilder responses = new StringBuilder();
     for (int i = 0; i < 300; i++) {
       requests.append("GET /").append(i).append(" HTTP/1.1\r\nHost: x\r\n\r\n");
-      responses.append(i % 10 == 0 ? "HTTP/1.1 500 E\r\nContent-Length: 1\r\n\r\n!" : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      responses.append(i % 10 == 0
+          ? "HTTP/1.1 500 E\r\nContent-Length: 1\r\n\r\n!"
+          : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
     }
     Conversation c = new Conversation().client(requests.toString()).server(responses.toString());
     Counting every = new Counting(http(Map.of("GET 2xx", 270L, "GET 5xx", 30L), 0, 30));
@@ -137,7 +134,8 @@ class HttpSniffingCutsTest {
     assertSameCountsAtEveryCut("cuts-http10", http10, http(Map.of("GET 2xx", 1L), 0, 0), false);
     Conversation unknownCoding = new Conversation()
         .client("GET /z HTTP/1.1\r\n\r\n")
-        .server("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 2\r\n\r\n\u001f\u008b\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n");
+        .server("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 2\r\n\r\n"
+            + "\u001f\u008b\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n");
     assertSameCountsAtEveryCut("cuts-unknown-coding", unknownCoding, http(Map.of("GET 2xx", 1L), 0, 0), false);
   }
 
@@ -171,8 +169,10 @@ class HttpSniffingCutsTest {
 
   @Test
   void aHeadOfExactlyTheLimitIsReadAndOneByteMoreGivesUp() {
-    new Counting(http(Map.of("GET 2xx", 2L), 0, 0)).assertForAllShapes("head-at-limit", requestWithHeadOf(HttpSniffer.MAX_HEAD));
-    new Counting(http(Map.of("GET 2xx", 1L), 1, 0)).assertForAllShapes("head-over-limit", requestWithHeadOf(HttpSniffer.MAX_HEAD + 1));
+    new Counting(http(Map.of("GET 2xx", 2L), 0, 0))
+        .assertForAllShapes("head-at-limit", requestWithHeadOf(HttpSniffer.MAX_HEAD));
+    new Counting(http(Map.of("GET 2xx", 1L), 1, 0))
+        .assertForAllShapes("head-over-limit", requestWithHeadOf(HttpSniffer.MAX_HEAD + 1));
   }
 
   @Test
@@ -195,7 +195,8 @@ class HttpSniffingCutsTest {
     clock.set(20_000_000);
     s.onResponseBytes(ByteString.fromString("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
     s.onClose();
-    Distribution d = KamonValues.timer(HttpMetrics.REQUEST_TIME, KamonValues.tags(t).withTag("method", "GET").withTag("status", "2xx"));
+    Distribution d = KamonValues.timer(HttpMetrics.REQUEST_TIME,
+        KamonValues.tags(t).withTag("method", "GET").withTag("status", "2xx"));
     assertEquals(2, d.count());
     // 1 ms for the first; 8 ms (12 to 20) for the second: the lone CRLF at 10 ms does not start it
     assertTrue(Math.abs(d.max() - 8_000_000) <= 80_000, "recorded max " + d.max() + " ns, expected 8 ms");
@@ -251,7 +252,8 @@ class HttpSniffingCutsTest {
         assertFor(scenario + ": slices cut at " + cuts, c, s -> c.replay(s, cuts::contains, Conversation.SLICE));
       }
       for (int piece : new int[] {HttpSniffer.WINDOW - 1, HttpSniffer.WINDOW + 1, 3 * HttpSniffer.WINDOW}) {
-        assertFor(scenario + ": ropes of pieces up to " + piece, c, s -> c.replay(s, pos -> false, Conversation.rope(random, piece)));
+        assertFor(scenario + ": ropes of pieces up to " + piece, c,
+            s -> c.replay(s, pos -> false, Conversation.rope(random, piece)));
       }
     }
   }
