@@ -144,7 +144,13 @@ final class ApiRoutes extends AllDirectives {
   private Route rollouts() {
     CompletionStage<Rollouts.State> state = AskPattern.ask(c.services().rollouts(), Rollouts.GetState::new,
         c.settings().askTimeout(), c.system().scheduler());
-    return onSuccess(state, s -> complete(Json.ok(s)));
+    return onSuccess(state, s -> {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("learning", s.learning());
+      out.put("apps", s.apps());
+      if (!s.down().isEmpty()) out.put("down", s.down()); // left out when empty (docs/api.md)
+      return complete(Json.ok(out));
+    });
   }
 
   // ---- instances

@@ -41,10 +41,11 @@ import java.util.stream.Stream;
  * so it stays) or unpacks it again. The grace also covers what supervisors do not report: an
  * instance removed from the repo that is still stopping, a job run of a version the repo left. Unpack dirs a crash left ({@code .tmp-*}) are removed after the grace too.
  *
- * <p>Removed-instance rule. An instance work dir {@code instances/<app>-<n>} and its log files
- * {@code logs/<app>#<n>.log*} are removed when the snapshot in force does not deploy
+ * <p>Removed-instance rule. An instance work dir {@code instances/<app>-<n>}, its log files
+ * {@code logs/<app>#<n>.log*} and the spec it kept during a stopped rollout
+ * {@code kept/<app>-<n>.json} are removed when the snapshot in force does not deploy
  * {@code <app>#<n>} on this node and the latest of the work dir's own modification time (touched
- * on every pass while the instance is deployed) and its log files' is older than
+ * on every pass while the instance is deployed) and its files' is older than
  * {@code removed-instance-retention}.
  *
  * <p>Removed-job rule. A job directory {@code jobs/<name>} (its history, run dirs and run logs) is
@@ -87,6 +88,7 @@ public final class DataDirSweep {
   // <app>-<n> and <app>#<n>.log[.k]; an app name never contains '#'
   private static final Pattern INSTANCE_DIR = Pattern.compile("(.+)-([0-9]+)");
   private static final Pattern LOG_FILE = Pattern.compile("(.+#[0-9]+)\\.log(\\.[0-9]+)?");
+  private static final Pattern KEPT_FILE = Pattern.compile("(.+)-([0-9]+)\\.json");
 
   private final String node;
   private final Path dataDir;
@@ -254,6 +256,11 @@ public final class DataDirSweep {
         files.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(log);
       }
     }
+    for (Path kept : list(dataDir.resolve("kept"))) {
+      Matcher m = KEPT_FILE.matcher(kept.getFileName().toString());
+      String key = m.matches() ? m.group(1) + "#" + m.group(2) : null;
+      if (key != null && !deployed.contains(key)) files.computeIfAbsent(key, k -> new ArrayList<>()).add(kept);
+    }
     Instant cutoff = now.minus(settings.removedInstanceRetention());
     for (var e : files.entrySet()) {
       Instant last = Instant.MIN;
@@ -267,7 +274,9 @@ public final class DataDirSweep {
       }
       if (!last.isBefore(cutoff) || deployedNow(e.getKey())) continue;
       for (Path p : e.getValue()) {
-        String what = (Files.isDirectory(p) ? "work dir of removed instance " : "log of removed instance ") + e.getKey();
+        String what = (Files.isDirectory(p) ? "work dir of removed instance "
+            : p.getParent().getFileName().toString().equals("kept") ? "kept spec of removed instance "
+            : "log of removed instance ") + e.getKey();
         removed.add(new Removal(what, p, Trees.delete(p, failures)));
       }
     }

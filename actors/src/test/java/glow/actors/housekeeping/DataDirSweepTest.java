@@ -205,6 +205,9 @@ class DataDirSweepTest {
     Path myApp = d.instanceDir("my-app#3");
     Path myAppLog = d.log("my-app#3.log", "x\n");
     Path other = d.log("notes.txt", "not an instance log\n");
+    // what web#1 and web#2 kept during a stopped rollout (a node restart reads it back)
+    Path web1Kept = Files.writeString(Files.createDirectories(d.data.resolve("kept")).resolve("web-1.json"), "{}");
+    Path web2Kept = Files.writeString(d.data.resolve("kept/web-2.json"), "{\"spec\":1}");
     DataDirSweep sweep = d.sweep(2, HOUR, WEEK);
     assertNoFailures(sweep.run(Set.of(), Set.of())); // marks the three instances as seen deployed now
 
@@ -213,10 +216,10 @@ class DataDirSweepTest {
     DataDirSweep.Report kept = sweep.run(Set.of(), Set.of());
     assertNoFailures(kept);
     assertEquals(List.of(), kept.removed());
-    assertTrue(Files.exists(web2Log) && Files.exists(web2) && Files.exists(myAppLog));
+    assertTrue(Files.exists(web2Log) && Files.exists(web2) && Files.exists(myAppLog) && Files.exists(web2Kept));
 
     // eight days later (as the files' times tell): web#2 is gone; my-app#3 logged an hour ago, so it stays
-    for (Path p : List.of(web2, web2Log, web2Rotated, myApp, web1, web1Log, other)) age(p, Duration.ofDays(8));
+    for (Path p : List.of(web2, web2Log, web2Rotated, web2Kept, myApp, web1, web1Log, web1Kept, other)) age(p, Duration.ofDays(8));
     age(myAppLog, HOUR);
     DataDirSweep.Report r = sweep.run(Set.of(), Set.of());
 
@@ -224,10 +227,12 @@ class DataDirSweepTest {
     assertFalse(Files.exists(web2));
     assertFalse(Files.exists(web2Log));
     assertFalse(Files.exists(web2Rotated));
+    assertFalse(Files.exists(web2Kept));
+    assertTrue(Files.exists(web1Kept), "web#1 is still deployed: its kept spec may be needed after a node restart");
     assertTrue(Files.exists(myApp) && Files.exists(myAppLog), "its log was written within the retention");
     assertTrue(Files.exists(web1.resolve("app.properties")) && Files.exists(web1Log), "still deployed");
     assertTrue(Files.exists(other), "not an instance's file");
-    long expected = "bye\n".length() + "older\n".length() + "port=8080\n".length();
+    long expected = "bye\n".length() + "older\n".length() + "port=8080\n".length() + "{\"spec\":1}".length();
     assertEquals(expected, r.bytesFreed());
   }
 
