@@ -71,13 +71,14 @@ final class HttpMetrics {
     return base.withTag("method", METHODS[method]).withTag("status", STATUSES[statusClass]);
   }
 
-  /** The method bucket of the token [from, to) of a request line, without allocating. */
-  static int methodIndex(LineBuffer line, int to) {
+  /** The method bucket of the token [from, to) of {@code a} (a request line), without allocating. */
+  static int methodIndex(byte[] a, int from, int to) {
+    int len = to - from;
     for (int m = 0; m < OTHER; m++) {
       String name = METHODS[m];
-      if (name.length() != to) continue;
+      if (name.length() != len) continue;
       boolean same = true;
-      for (int i = 0; i < to && same; i++) same = line.at(i) == name.charAt(i);
+      for (int i = 0; i < len && same; i++) same = a[from + i] == name.charAt(i);
       if (same) return m;
     }
     return OTHER;

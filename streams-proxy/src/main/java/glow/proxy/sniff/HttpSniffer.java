@@ -1,7 +1,7 @@
 package glow.proxy.sniff;
 
-import akka.util.ByteIterator;
 import akka.util.ByteString;
+import java.nio.ByteBuffer;
 import java.util.function.LongSupplier;
 
 /**
@@ -11,11 +11,15 @@ import java.util.function.LongSupplier;
  *
  * <p>Both directions are framed incrementally (request line / status line, headers, then a body
  * of Content-Length bytes, chunks with trailers, or until close). Body bytes are skipped by
- * counting, never copied; only start lines and headers pass through a bounded line buffer
- * ({@value #MAX_LINE} bytes a line, {@value #MAX_HEAD} bytes a head). Requests wait in a FIFO
- * until their responses arrive, so keep-alive and pipelining match in order. A response to HEAD,
- * a 204 and a 304 have no body; 1xx other than 101 are interim and do not answer a request; 101
- * and a 2xx to CONNECT turn the connection into an opaque tunnel (nothing more is counted).
+ * counting. Lines are found with a search for LF and read where they lie in the received chunk:
+ * of a header line only the name is looked at, and only Content-Length and Transfer-Encoding are
+ * read further. Only a line cut by the end of a chunk is copied, into a bounded buffer
+ * ({@value #MAX_LINE} bytes a line, {@value #MAX_HEAD} bytes a head); a chunk that is a slice or
+ * a rope (not what TCP reads deliver) is read through a {@value #WINDOW}-byte copy instead.
+ * Requests wait in a FIFO until their responses arrive, so keep-alive and pipelining match in
+ * order. A response to HEAD, a 204 and a 304 have no body; 1xx other than 101 are interim and do
+ * not answer a request; 101 and a 2xx to CONNECT turn the connection into an opaque tunnel
+ * (nothing more is counted).
  * Anything malformed makes the sniffer stop following the connection, counted once as unparsed.
  */
 final class HttpSniffer implements Sniffer {
@@ -23,6 +27,9 @@ final class HttpSniffer implements Sniffer {
   static final int MAX_HEAD = 64 * 1024;
   /** Pipelined requests waiting for answers; a client that pipelines more is not followed further. */
   static final int MAX_PENDING = 1024;
+
+  /** Bytes of a read-only view copied at a time to be read (views come from slices and ropes only). */
+  static final int WINDOW = 4 * 1024;
 
   // Framing states of one direction.
   private static final int HEAD = 0, FIXED = 1, CHUNK_SIZE = 2, CHUNK_DATA = 3, CHUNK_DATA_END = 4,
@@ -37,6 +44,9 @@ final class HttpSniffer implements Sniffer {
 
   /** Requests whose final response head has not been seen: method bucket and start (ns). */
   private final PendingQueue pending = new PendingQueue(MAX_PENDING);
+
+  /** Scratch for reading read-only views, made on first need; both sides use it (never at once). */
+  private byte[] window;
 
   /** True once the sniffer stops looking (tunnel, malformed input, close). */
   private boolean stopped;
@@ -96,7 +106,8 @@ final class HttpSniffer implements Sniffer {
   private abstract class Side {
     int state = HEAD;
     long remaining;
-    final LineBuffer line = new LineBuffer(MAX_LINE);
+    /** The start of a line that a chunk cut off, until its LF arrives; lines inside one chunk are read in place. */
+    final LineBuffer partial = new LineBuffer(MAX_LINE);
     int headBytes;
     boolean startLineSeen;
     long contentLength = -1;
@@ -106,19 +117,51 @@ final class HttpSniffer implements Sniffer {
     long startedAt;
 
     void feed(ByteString bs, long now) {
-      // A ByteIterator walks compact chunks and ropes alike at constant cost per byte and skips
-      // body bytes without touching them.
-      ByteIterator it = bs.iterator();
-      while (it.hasNext() && !stopped) {
+      if (bs instanceof ByteString.ByteString1C) {
+        // What Akka's TCP reads deliver: one array, read in place (toArrayUnsafe does not copy it).
+        scan(bs.toArrayUnsafe(), 0, bs.length(), now);
+        return;
+      }
+      for (ByteBuffer piece : bs.getByteBuffers()) { // slices and ropes: read-only views
+        if (stopped) return;
+        feedView(piece, now);
+      }
+    }
+
+    /**
+     * Reads a read-only view (no array access): body bytes are skipped by counting, head bytes are
+     * copied a window at a time (a window may carry up to {@link #WINDOW} body bytes after a head).
+     */
+    private void feedView(ByteBuffer view, long now) {
+      int pos = view.position();
+      int end = view.limit();
+      while (pos < end && !stopped) {
+        if (state == FIXED || state == CHUNK_DATA) {
+          int take = (int) Math.min(remaining, end - pos);
+          pos += take;
+          bodySkipped(take);
+        } else if (state == UNTIL_CLOSE) {
+          return;
+        } else if (state == HOLD) {
+          onHeld();
+          return;
+        } else {
+          int n = Math.min(end - pos, WINDOW);
+          view.get(pos, window(), 0, n);
+          scan(window, 0, n, now);
+          pos += n;
+        }
+      }
+    }
+
+    /** Frames bytes [p, end) of {@code a}. */
+    private void scan(byte[] a, int p, int end, long now) {
+      while (p < end && !stopped) {
         switch (state) {
           case FIXED, CHUNK_DATA -> {
-            int take = (int) Math.min(remaining, it.len());
-            it.drop(take);
-            remaining -= take;
-            if (remaining == 0) {
-              if (state == FIXED) messageEnd();
-              else state = CHUNK_DATA_END;
-            }
+            int take = (int) Math.min(remaining, end - p);
+            p += take;
+            bodySkipped(take);
           }
           case UNTIL_CLOSE -> {
             return;
@@ -127,44 +170,72 @@ final class HttpSniffer implements Sniffer {
             onHeld();
             return;
           }
-          default -> {
-            byte b = it.next();
-            if (state == HEAD || state == TRAILERS) {
-              if (++headBytes > MAX_HEAD) {
-                giveUp();
-                return;
-              }
-              if (state == HEAD && !startLineSeen && line.isEmpty() && b != '\r' && b != '\n') startedAt = now;
-            }
-            if (b == '\n') {
-              lineDone(now);
-              line.clear();
-            } else if (!line.add(b)) {
-              giveUp();
-              return;
-            }
-          }
+          default -> p = nextLine(a, p, end, now);
         }
       }
     }
 
-    private void lineDone(long now) {
-      int len = line.length();
+    private void bodySkipped(int n) {
+      remaining -= n;
+      if (remaining == 0) {
+        if (state == FIXED) messageEnd();
+        else state = CHUNK_DATA_END;
+      }
+    }
+
+    /**
+     * Reads up to the next LF in [p, end) and handles that line if it completed; returns where the
+     * next line starts ({@code end} if none did, or after giving up). A line whole in this chunk is
+     * handled where it lies: a header line is searched for its LF and its colon, and only
+     * Content-Length and Transfer-Encoding are read further. Only a line cut by the chunk's end is
+     * copied, and only its bytes.
+     */
+    private int nextLine(byte[] a, int p, int end, long now) {
+      boolean inHead = state == HEAD || state == TRAILERS;
+      int held = partial.size();
+      if (held == 0 && state == HEAD && !startLineSeen && a[p] != '\r' && a[p] != '\n') startedAt = now;
+      // A line holds at most MAX_LINE bytes before its LF, so its LF is no further than that.
+      int limit = (int) Math.min(end, (long) p + (MAX_LINE - held) + 1);
+      int lf = AsciiBytes.indexOfLf(a, p, limit);
+      int taken = (lf < 0 ? limit : lf + 1) - p; // bytes of this line here, its LF included
+      if (inHead && (headBytes += taken) > MAX_HEAD) {
+        giveUp();
+        return end;
+      }
+      if (lf < 0) {
+        // No LF up to the limit: the line goes on in the next chunk, or is longer than a line may be.
+        if (limit < end || !partial.append(a, p, taken)) giveUp();
+        return end;
+      }
+      if (held == 0) {
+        lineDone(a, p, lf, now);
+      } else {
+        partial.append(a, p, lf - p); // fits: the limit kept the line within MAX_LINE
+        lineDone(partial.array(), 0, partial.size(), now);
+        partial.clear();
+      }
+      return lf + 1;
+    }
+
+    /** Handles the complete line [from, to) of {@code a} (its LF excluded) in the current state. */
+    private void lineDone(byte[] a, int from, int to, long now) {
+      if (to > from && a[to - 1] == '\r') to--; // lines end in CRLF; a bare LF is tolerated
+      int len = to - from;
       switch (state) {
         case HEAD -> {
           if (!startLineSeen) {
             if (len == 0) return; // empty lines before a message are tolerated (RFC 9112 2.2)
             startLineSeen = true;
-            if (!startLine(len)) giveUp();
+            if (!startLine(a, from, to)) giveUp();
           } else if (len == 0) {
             if (transferEncoding && !chunked && mustRejectUnknownCoding()) giveUp();
             else headEnd(now);
           } else {
-            header(len);
+            header(a, from, to);
           }
         }
         case CHUNK_SIZE -> {
-          long size = parseChunkSize(len);
+          long size = parseChunkSize(a, from, to);
           if (size < 0) giveUp();
           else if (size == 0) {
             state = TRAILERS;
@@ -185,39 +256,41 @@ final class HttpSniffer implements Sniffer {
       }
     }
 
-    private void header(int len) {
-      byte first = line.at(0);
+    /** One header line [from, to); only Content-Length and Transfer-Encoding change the framing. */
+    private void header(byte[] a, int from, int to) {
+      byte first = a[from];
       if (first == ' ' || first == '\t') return; // obsolete line folding: a continuation we do not need
       int colon = -1;
-      for (int i = 0; i < len; i++) {
-        if (line.at(i) == ':') {
+      for (int i = from; i < to; i++) {
+        if (a[i] == ':') {
           colon = i;
           break;
         }
       }
-      if (colon <= 0) {
+      if (colon <= from) {
         giveUp();
         return;
       }
-      if (colon == 14 && line.regionEqualsIgnoreCase(0, "content-length")) {
-        long v = line.parseDecimal(colon + 1, len);
+      int nameLen = colon - from;
+      if (nameLen == 14 && AsciiBytes.regionEqualsIgnoreCase(a, from, to, "content-length")) {
+        long v = AsciiBytes.parseDecimal(a, colon + 1, to);
         if (v < 0 || (contentLength >= 0 && contentLength != v)) giveUp();
         else contentLength = v;
-      } else if (colon == 17 && line.regionEqualsIgnoreCase(0, "transfer-encoding")) {
+      } else if (nameLen == 17 && AsciiBytes.regionEqualsIgnoreCase(a, from, to, "transfer-encoding")) {
         transferEncoding = true;
-        int end = len;
-        while (end > colon + 1 && (line.at(end - 1) == ' ' || line.at(end - 1) == '\t')) end--;
+        int end = to;
+        while (end > colon + 1 && (a[end - 1] == ' ' || a[end - 1] == '\t')) end--;
         // chunked must be the last coding (RFC 9112 6.1); earlier codings do not change framing
-        chunked = end - 7 > colon && line.regionEqualsIgnoreCase(end - 7, "chunked")
-            && (end - 8 == colon || line.at(end - 8) == ' ' || line.at(end - 8) == ',' || line.at(end - 8) == '\t');
+        chunked = end - 7 > colon && AsciiBytes.regionEqualsIgnoreCase(a, end - 7, to, "chunked")
+            && (end - 8 == colon || a[end - 8] == ' ' || a[end - 8] == ',' || a[end - 8] == '\t');
       }
     }
 
-    private long parseChunkSize(int len) {
+    private long parseChunkSize(byte[] a, int from, int to) {
       long v = 0;
       int digits = 0;
-      for (int i = 0; i < len; i++) {
-        byte b = line.at(i);
+      for (int i = from; i < to; i++) {
+        byte b = a[i];
         int d;
         if (b >= '0' && b <= '9') d = b - '0';
         else if (b >= 'a' && b <= 'f') d = b - 'a' + 10;
@@ -259,7 +332,8 @@ final class HttpSniffer implements Sniffer {
 
     void onHeld() {}
 
-    abstract boolean startLine(int len);
+    /** The start line [from, to) of {@code a}, CR excluded; false if it is not one. */
+    abstract boolean startLine(byte[] a, int from, int to);
 
     abstract boolean mustRejectUnknownCoding();
 
@@ -272,11 +346,11 @@ final class HttpSniffer implements Sniffer {
     boolean heldBytes;
 
     @Override
-    boolean startLine(int len) {
+    boolean startLine(byte[] a, int from, int to) {
       int sp1 = -1;
       int sp2 = -1;
-      for (int i = 0; i < len; i++) {
-        byte b = line.at(i);
+      for (int i = from; i < to; i++) {
+        byte b = a[i];
         if (b == ' ') {
           if (sp1 < 0) sp1 = i;
           sp2 = i;
@@ -284,9 +358,9 @@ final class HttpSniffer implements Sniffer {
           return false;
         }
       }
-      if (sp1 <= 0 || sp2 <= sp1 + 1) return false;
-      if (!isHttp1Version(line, sp2 + 1, len)) return false;
-      method = HttpMetrics.methodIndex(line, sp1);
+      if (sp1 <= from || sp2 <= sp1 + 1) return false;
+      if (!isHttp1Version(a, sp2 + 1, to)) return false;
+      method = HttpMetrics.methodIndex(a, from, sp1);
       return true;
     }
 
@@ -327,11 +401,12 @@ final class HttpSniffer implements Sniffer {
     int status;
 
     @Override
-    boolean startLine(int len) {
+    boolean startLine(byte[] a, int from, int to) {
       // HTTP/1.x SP 3DIGIT [SP reason]
-      if (len < 12 || !isHttp1Version(line, 0, 8) || line.at(8) != ' ') return false;
-      if (len > 12 && line.at(12) != ' ') return false;
-      long s = line.parseDecimal(9, 12);
+      int len = to - from;
+      if (len < 12 || !isHttp1Version(a, from, from + 8) || a[from + 8] != ' ') return false;
+      if (len > 12 && a[from + 12] != ' ') return false;
+      long s = AsciiBytes.parseDecimal(a, from + 9, from + 12);
       if (s < 100 || s > 599) return false;
       status = (int) s;
       return !pending.isEmpty(); // an answer to nothing: we lost track
@@ -370,11 +445,16 @@ final class HttpSniffer implements Sniffer {
     }
   }
 
-  /** True if [from, to) is exactly "HTTP/1.d". */
-  static boolean isHttp1Version(LineBuffer line, int from, int to) {
+  /** True if [from, to) of {@code a} is exactly "HTTP/1.d". */
+  static boolean isHttp1Version(byte[] a, int from, int to) {
     if (to - from != 8) return false;
-    return line.at(from) == 'H' && line.at(from + 1) == 'T' && line.at(from + 2) == 'T' && line.at(from + 3) == 'P'
-        && line.at(from + 4) == '/' && line.at(from + 5) == '1' && line.at(from + 6) == '.'
-        && line.at(from + 7) >= '0' && line.at(from + 7) <= '9';
+    return a[from] == 'H' && a[from + 1] == 'T' && a[from + 2] == 'T' && a[from + 3] == 'P'
+        && a[from + 4] == '/' && a[from + 5] == '1' && a[from + 6] == '.'
+        && a[from + 7] >= '0' && a[from + 7] <= '9';
+  }
+
+  private byte[] window() {
+    if (window == null) window = new byte[WINDOW];
+    return window;
   }
 }

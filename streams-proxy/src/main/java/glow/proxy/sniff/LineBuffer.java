@@ -23,6 +23,28 @@ final class LineBuffer {
     return true;
   }
 
+  /**
+   * Appends {@code n} bytes of {@code src} from {@code from}; false if the line would exceed the cap
+   * (the caller gives up), in which case nothing is appended.
+   */
+  boolean append(byte[] src, int from, int n) {
+    if (n > cap - len) return false;
+    if (len + n > buf.length) buf = java.util.Arrays.copyOf(buf, Math.min(cap, Math.max(len + n, len * 2)));
+    System.arraycopy(src, from, buf, len, n);
+    len += n;
+    return true;
+  }
+
+  /** Bytes held, a trailing CR included. */
+  int size() {
+    return len;
+  }
+
+  /** The backing array: bytes [0, size()) are the line; valid until the next append or add. */
+  byte[] array() {
+    return buf;
+  }
+
   /** Length without a trailing CR (lines end in CRLF; a bare LF is tolerated). */
   int length() {
     return len > 0 && buf[len - 1] == '\r' ? len - 1 : len;
@@ -42,34 +64,16 @@ final class LineBuffer {
 
   /** True if bytes [from, from+word.length) equal the ASCII word, ignoring case. */
   boolean regionEqualsIgnoreCase(int from, String word) {
-    if (from + word.length() > length()) return false;
-    for (int i = 0; i < word.length(); i++) {
-      if (lower(buf[from + i]) != word.charAt(i)) return false;
-    }
-    return true;
+    return AsciiBytes.regionEqualsIgnoreCase(buf, from, length(), word);
   }
 
   /** The decimal number in [from, to) after trimming spaces and tabs; -1 if absent or not a number, -2 on overflow. */
   long parseDecimal(int from, int to) {
-    while (from < to && (buf[from] == ' ' || buf[from] == '\t')) from++;
-    while (to > from && (buf[to - 1] == ' ' || buf[to - 1] == '\t')) to--;
-    if (from == to) return -1;
-    long v = 0;
-    for (int i = from; i < to; i++) {
-      int d = buf[i] - '0';
-      if (d < 0 || d > 9) return -1;
-      if (v > (Long.MAX_VALUE - d) / 10) return -2;
-      v = v * 10 + d;
-    }
-    return v;
+    return AsciiBytes.parseDecimal(buf, from, to);
   }
 
   /** An ASCII string of [from, to); only used for short tokens (command names, methods). */
   String ascii(int from, int to) {
     return new String(buf, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
-  }
-
-  static int lower(byte b) {
-    return b >= 'A' && b <= 'Z' ? b + 32 : b;
   }
 }
