@@ -64,7 +64,7 @@ class ProxyCommandTest {
         }
         return scraped[0].contains("glow_proxy_connections_opened_total{");
       });
-      assertTrue(scraped[0].contains("glow_proxy_request_bytes_bytes_total{"), scraped[0]);
+      assertTrue(scraped[0].contains("glow_proxy_request_bytes_total{"), scraped[0]);
       assertTrue(scraped[0].contains("glow_proxy_connections_active{"), scraped[0]);
 
       command.requestStop();

@@ -81,8 +81,9 @@ final class ListenerMetrics {
       closed = Kamon.counter("glow.proxy.connections.closed", "proxied connections ended").withTags(t);
       Kamon.gauge("glow.proxy.connections.active", "proxied connections open now").withTags(t)
           .autoUpdate((Consumer<Gauge>) g -> g.update(active.get()), GAUGE_SAMPLING);
-      requestBytes = Kamon.counter("glow.proxy.request.bytes", "bytes from downstream to upstream", MeasurementUnit.information().bytes()).withTags(t);
-      responseBytes = Kamon.counter("glow.proxy.response.bytes", "bytes from upstream to downstream", MeasurementUnit.information().bytes()).withTags(t);
+      // no MeasurementUnit: Kamon's Prometheus export would append "_bytes" to a name that says it already
+      requestBytes = Kamon.counter("glow.proxy.request.bytes", "bytes from downstream to upstream").withTags(t);
+      responseBytes = Kamon.counter("glow.proxy.response.bytes", "bytes from upstream to downstream").withTags(t);
       connectTime = Kamon.histogram("glow.proxy.connect.time", "time to establish the upstream connection", MeasurementUnit.time().nanoseconds()).withTags(t);
       refused = failures(listener, upstream, endpoint, "refused");
       timeout = failures(listener, upstream, endpoint, "timeout");
