@@ -102,6 +102,10 @@ function renderRollouts() {
     const a = r.apps.find((x) => x.app === app) || { replacing: [], stopped: {} };
     const mine = all.filter((i) => i.app === app).sort((x, y) => x.key.localeCompare(y.key, undefined, { numeric: true }));
     const waiting = mine.filter((i) => WAITING.test(i.detail || ""));
+    // the instances the coordinator counts as not serving (besides the permits): why a rollout waits
+    const down = (r.down || {})[app] || [];
+    const notServing = down.length ? `<div class="detail" data-not-serving>Not serving: ${esc(down.join(", "))}
+      (${down.length === 1 ? "it counts" : "each counts"} against max-unavailable).</div>` : "";
     const stopped = Object.entries(a.stopped || {}).map(([target, reason]) => {
       const version = target.split("/")[0];
       const others = [...new Set(mine.filter((i) => i.version !== version).map((i) => i.version))];
@@ -114,12 +118,14 @@ function renderRollouts() {
         ${mine.filter((i) => i.version === version && !i.healthy).map((i) => `<div class="detail" data-still-down>${esc(i.key)} on
           ${esc(i.node)} is ${esc(i.state)} on ${esc(version)} and retries with back-off${a.replacing.some((x) => x.startsWith(i.key + " "))
             ? ", holding its permit (it counts against max-unavailable, so no other instance is replaced)" : ""}.
-          Its last attempt: ${esc(i.detail)}</div>`).join("")}</div>`;
+          Its last attempt: ${esc(i.detail)}</div>`).join("")}
+          ${notServing}</div>`;
     });
     const rolling = stopped.length ? "" : `<div class="rollout" data-rollout-rolling="${esc(app)}">
       <b>${esc(app)} is rolling.</b>
       <ul>${a.replacing.map((x) => `<li data-replacing>Replacing ${esc(x)}</li>`).join("")}
-        ${waiting.map((i) => `<li data-waiting>${esc(i.key)} waits: ${esc(i.detail.replace(WAITING, "to roll to "))}</li>`).join("")}</ul></div>`;
+        ${waiting.map((i) => `<li data-waiting>${esc(i.key)} waits: ${esc(i.detail.replace(WAITING, "to roll to "))}</li>`).join("")}</ul>
+      ${notServing}</div>`;
     return stopped.join("") + rolling;
   }).join("");
 }

@@ -15,12 +15,15 @@ import java.util.regex.Pattern;
 
 /**
  * The Rollouts section of {@code glow status}: one row per app that is rolling or whose rollout
- * stopped (from, to, progress, what happens), and for a stopped one what to do; stateless.
+ * stopped (from, to, progress, what happens, which instances do not serve), and for a stopped one
+ * what to do; stateless.
  *
  * <p>It joins the rollout coordinator's view ({@code GET /api/rollouts}: permits out, stopped
  * targets) with what each instance says in its detail ({@code waiting to roll to …}, {@code rollout
  * of … stopped: …}), as the dashboard does: while the coordinator cannot answer (its node just
- * died), the instances' details still show the rollout.
+ * died), the instances' details still show the rollout. The coordinator's {@code down} (instances not
+ * serving, which count against max-unavailable) shows only for an app that rolls or stopped: when
+ * nothing rolls, nothing waits for them, and the instance table already shows their state.
  */
 final class StatusRollouts {
   private StatusRollouts() {}
@@ -69,13 +72,15 @@ final class StatusRollouts {
         String detail = i.path("detail").asText("");
         if (WAITING.matcher(detail).matches() || HALTED.matcher(detail).matches()) waiting.add(i.path("key").asText());
       }
+      List<String> down = new ArrayList<>(); // counted against max-unavailable besides the permits: why others wait
+      rollouts.path("down").path(app).forEach(d -> down.add(d.asText()));
       Map.Entry<String, JsonNode> halt = halt(coordinator, appVersion.apply(app));
       if (halt != null) {
         String to = version(halt.getKey());
         Set<String> from = from(mine, to);
         rows.add(List.of(app, String.join(",", from), to, progress(mine, replacingKeys, waiting, to),
             "stopped: " + halt.getValue().asText()));
-        after.add(whatToDo(app, mine, to, from));
+        after.add(whatToDo(app, mine, to, from, down));
       } else if (haltedDetail(mine) != null) {
         // the coordinator did not answer (or forgot the halt): the waiting instances still say it
         String detail = haltedDetail(mine);
@@ -83,13 +88,14 @@ final class StatusRollouts {
         Set<String> from = from(mine, to);
         rows.add(List.of(app, String.join(",", from), to, progress(mine, replacingKeys, waiting, to),
             "stopped: " + detail.substring(detail.indexOf(" stopped: ") + " stopped: ".length()).replaceFirst(" \\(fix the app and commit\\)$", "")));
-        after.add(whatToDo(app, mine, to, from));
+        after.add(whatToDo(app, mine, to, from, down));
       } else {
         String to = appVersion.apply(app);
         String progress = progress(mine, replacingKeys, waiting, to);
         List<String> state = new ArrayList<>();
         replacing.forEach(r -> state.add("replacing " + r));
         if (!waiting.isEmpty()) state.add("waiting: " + String.join(", ", waiting));
+        if (!down.isEmpty()) state.add("not serving: " + String.join(", ", down));
         if (state.isEmpty()) state.add("starting");
         String learning = rollouts.path("learning").asBoolean()
             ? " (the rollout coordinator just started and is still hearing which permits are out)" : "";
@@ -159,14 +165,18 @@ final class StatusRollouts {
     return from;
   }
 
-  /** What a stopped rollout leaves running and how to go on, naming the instances that failed. */
-  private static String whatToDo(String app, List<JsonNode> mine, String to, Set<String> from) {
+  /**
+   * What a stopped rollout leaves running and how to go on, naming the instances that failed; {@code
+   * down} the instances besides the failed one (it holds the permit) that do not serve now.
+   */
+  private static String whatToDo(String app, List<JsonNode> mine, String to, Set<String> from, List<String> down) {
     List<String> failed = new ArrayList<>();
     for (JsonNode i : mine) {
       if (i.path("version").asText("").equals(to) && !i.path("healthy").asBoolean()) failed.add("glow logs " + i.path("key").asText());
     }
     String keep = String.join(", ", from);
-    return app + ": the other instances keep " + keep + " and serve. To go on, read why ("
+    return app + ": the other instances keep " + keep + " and serve"
+        + (down.isEmpty() ? "" : " (not serving now: " + String.join(", ", down) + ")") + ". To go on, read why ("
         + (failed.isEmpty() ? "glow logs " + app : String.join(", ", failed)) + "), then commit a fixed version or " + keep
         + " back: a new commit starts a new rollout (recommitting the same files does not).";
   }

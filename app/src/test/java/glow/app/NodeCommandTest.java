@@ -75,15 +75,49 @@ class NodeCommandTest {
 
   @Test
   @Timeout(60)
-  void aTakenClusterPortExitsOneAndSaysWhy() throws IOException {
+  void aTakenClusterPortExitsOneAndSaysWhyWithoutAkkasStackTrace() throws IOException {
+    // logback configured by app's logback.xml, as in a real run (the tests' classpath has a logback-test.xml,
+    // which logback prefers); what it lets through to the console is caught on the root logger
+    ch.qos.logback.classic.LoggerContext context =
+        (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+    java.net.URL config = NodeCommandTest.class.getResource("/logback.xml");
+    assertTrue(config != null && config.toString().contains("/app/target/classes/"), "app's own logback.xml: " + config);
+    context.reset();
+    ch.qos.logback.classic.joran.JoranConfigurator joran = new ch.qos.logback.classic.joran.JoranConfigurator();
+    joran.setContext(context);
+    try {
+      joran.doConfigure(config);
+    } catch (ch.qos.logback.core.joran.spi.JoranException e) {
+      throw new AssertionError("app's logback.xml: " + e.getMessage(), e);
+    }
+    ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    root.addAppender(logged);
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       Run r = glow("node", "--cluster-port", Integer.toString(taken.getLocalPort()), "--data-dir", tmp.toString(),
           "-D", "akka.coordinated-shutdown.run-by-jvm-shutdown-hook=off");
+      // the ActorSystem (and its logger) has terminated when glow returns: Akka's bind ERROR, had it passed, is here
+      List<String> traces = logged.list.stream().filter(e -> e.getThrowableProxy() != null)
+          .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage() + " (" + e.getThrowableProxy().getClassName() + ")")
+          .toList();
+      assertEquals(List.of(), traces, "no stack trace before Glow's own message");
+      assertTrue(logged.list.stream().anyMatch(e -> e.getLoggerName().startsWith("akka.")),
+          "the appender sees Akka's log (else the check above proves nothing): " + logged.list);
       assertEquals(1, r.code(), r.err());
       assertTrue(r.err().contains("glow node: node dev did not start: Failed to bind TCP to [127.0.0.1:"
           + taken.getLocalPort() + "]"), r.err());
       assertTrue(r.err().contains("  hint: another process (another glow node or glow dev?) listens on cluster port "
           + taken.getLocalPort() + "; stop it, or give this node another --cluster-port (0 = any free port)"), r.err());
+    } finally {
+      // back to the tests' own configuration for the next test in this JVM
+      context.reset();
+      try {
+        new ch.qos.logback.classic.util.ContextInitializer(context).autoConfig();
+      } catch (ch.qos.logback.core.joran.spi.JoranException e) {
+        throw new AssertionError(e);
+      }
     }
   }
 

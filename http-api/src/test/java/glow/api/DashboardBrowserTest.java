@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import glow.actors.node.TestArtifacts;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -101,33 +103,54 @@ class DashboardBrowserTest {
    * its health check: while the first replacement waits to be healthy the page shows the app rolling
    * (which instance is replaced, to what, and what the other waits for); after the start timeout
    * (10 s in tests) the rollout stops, and the page says why (the coordinator's own words) and what
-   * to do, while the other instance keeps the old version.
+   * to do, while the other instance keeps the old version. A third instance never serves (its port is
+   * taken; max-unavailable 2 lets the rollout go on beside it): both views name it as not serving.
    */
   void showsARollingAppThenItsStoppedRolloutWithItsReasonAndWhatToDo() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      rollingThenStopped(taken);
+    }
+  }
+
+  private void rollingThenStopped(ServerSocket taken) throws Exception {
     await("const p = document.querySelector('[data-rollouts=none]'); return p ? p.textContent : null", JsonNode::isTextual,
         Duration.ofSeconds(10));
     TestArtifacts.tarGz(n.tmp.resolve("artifacts"), "greeter", "9.9.9", java.util.Map.of("bin/start",
         "#!/bin/sh\necho \"shop 9.9.9: waiting for its database\"\nwhile true; do sleep 1; done\n"));
     int port = TestNode.freePortPair(); // shop#2 runs with port-offset 1
+    for (int i = 0; i < 50 && taken.getLocalPort() <= port + 1; i++) port = TestNode.freePortPair();
+    assertTrue(taken.getLocalPort() > port + 1, "a free port pair below the taken port " + taken.getLocalPort());
     String app = "image: greeter\nversion: %s\ncommand: [bin/start]\nprovides: {http: " + port + "}\n"
         + "config: {path: greeter.properties, source: configs/greeter.properties, on-change: reload}\n"
-        + "health: {port: http, http: /healthz, interval: 300ms, timeout: 1s}\n";
+        + "health: {port: http, http: /healthz, interval: 300ms, timeout: 1s}\nrollout: {max-unavailable: 2}\n";
     n.write("apps/shop.yaml", app.formatted("1.0.0"));
     n.write("deployments/shop-1.yaml", "app: shop\nnode: web1\ninstance: 1\n");
     n.write("deployments/shop-2.yaml", "app: shop\nnode: web1\ninstance: 2\nport-offset: 1\n");
+    // shop#3 cannot bind its port, exits and retries with back-off: never serving
+    n.write("deployments/shop-3.yaml", "app: shop\nnode: web1\ninstance: 3\nport-offset: " + (taken.getLocalPort() - port) + "\n");
     String shops = "return [...document.querySelectorAll('#instances tr[data-instance^=\"shop\"]')]"
         + ".map(r => r.dataset.instance + '=' + r.cells[1].textContent + '=' + r.querySelector('.state').textContent).join(' ')";
-    await(shops, v -> v.asText().equals("shop#1=1.0.0=running shop#2=1.0.0=running"), Duration.ofSeconds(30));
+    await(shops, v -> v.asText().startsWith("shop#1=1.0.0=running shop#2=1.0.0=running shop#3=1.0.0="), Duration.ofSeconds(30));
+    // the coordinator counts shop#3 before the rollout (else both others could get a permit under max-unavailable 2)
+    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    String down = "";
+    while (!down.matches("\\[\"shop#3 on web1 \\([a-z-]+\\)\"]") && System.nanoTime() - until < 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // the poll interval
+      down = new Client().get(n.url("/api/rollouts")).json().path("down").path("shop").toString();
+    }
+    assertTrue(down.matches("\\[\"shop#3 on web1 \\([a-z-]+\\)\"]"), "GET /api/rollouts down of shop: " + down);
 
     n.write("apps/shop.yaml", app.formatted("9.9.9"));
     String rolling = "const r = document.querySelector('[data-rollout-rolling=\"shop\"]');"
         + " return r ? r.textContent.trim().replace(/\\s+/g, ' ') : null";
     // which instance gets the permit first is the coordinator's choice
+    // the coordinator's word for shop#3's state (starting, backoff ...) changes as it retries
     String seen = await(rolling, v -> v.asText().matches("shop is rolling\\. Replacing shop#[12] on web1 \\(to 9\\.9\\.9\\) "
-        + "shop#[12] waits: to roll to 9\\.9\\.9: shop#[12] on web1 is being replaced"), Duration.ofSeconds(9)).asText();
+        + "shop#[12] waits: to roll to 9\\.9\\.9: shop#[12] on web1 is being replaced; shop#3 on web1 \\([a-z-]+\\) is not serving "
+        + "Not serving: shop#3 on web1 \\([a-z-]+\\) \\(it counts against max-unavailable\\)\\."), Duration.ofSeconds(9)).asText();
     String failed = seen.substring("shop is rolling. Replacing ".length(), "shop is rolling. Replacing ".length() + 6);
     String kept = failed.equals("shop#1") ? "shop#2" : "shop#1";
-    assertTrue(seen.endsWith(kept + " waits: to roll to 9.9.9: " + failed + " on web1 is being replaced"), seen);
+    assertTrue(seen.contains(kept + " waits: to roll to 9.9.9: " + failed + " on web1 is being replaced; shop#3"), seen);
 
     String stopped = "const s = document.querySelector('[data-rollout-stopped=\"shop\"]');"
         + " return s ? s.textContent.trim().replace(/\\s+/g, ' ') : null";
@@ -141,6 +164,11 @@ class DashboardBrowserTest {
         text);
     await("return [...document.querySelectorAll('#apps tr[data-app]')].map(r => r.dataset.app + ' ' + r.querySelector('[data-rollout]').textContent).join(', ')",
         v -> v.asText().equals("greeter , shop stopped, ticker "), Duration.ofSeconds(10));
+    // shop#3 still does not serve: the stopped rollout names it (the failed instance holds the permit, so it is not listed)
+    await("const d = document.querySelector('[data-rollout-stopped=\"shop\"] [data-not-serving]');"
+        + " return d ? d.textContent.trim().replace(/\\s+/g, ' ') : null",
+        v -> v.asText().matches("Not serving: shop#3 on web1 \\([a-z-]+\\) \\(it counts against max-unavailable\\)\\."),
+        Duration.ofSeconds(10));
     // the failed instance: still down on the new version, with its last attempt
     await("const d = document.querySelector('[data-rollout-stopped=\"shop\"] [data-still-down]');"
         + " return d ? d.textContent.trim().replace(/\\s+/g, ' ') : null", v -> v.asText().startsWith(failed + " on web1 is ")
