@@ -156,6 +156,21 @@ class InstanceSupervisorRolloutTest {
     return (Request) got.get(got.size() - 1);
   }
 
+  /** What {@link #haltRolloutTo110} leaves: the ask the coordinator answered HALTED, why, and the detail. */
+  record Halt(Request ask, String why, String detail) {}
+
+  /** Commits 1.1.0 and answers the running instance's ask with a halt (another instance failed). */
+  Halt haltRolloutTo110(ActorRef<Command> sup) throws IOException {
+    app("1.1.0");
+    sup.tell(new Ensure());
+    Request ask = request(false);
+    String why = "web#2 on n2: exited with code 1 before it was healthy";
+    ask.replyTo().tell(new Answer("web#1", ask.target(), Verdict.HALTED, why));
+    String halted = "rollout of web to 1.1.0 stopped: " + why + " (fix the app and commit)";
+    awaitDetail(s -> s.detail().equals(halted));
+    return new Halt(ask, why, halted);
+  }
+
   /** Every message the probe gets within window. */
   static <T> List<T> within(TestProbe<T> probe, Duration window) {
     List<T> got = new ArrayList<>();
@@ -356,13 +371,10 @@ class InstanceSupervisorRolloutTest {
   @Test
   void aHaltedRolloutBringsAKilledOrRestartedInstanceBackOnTheVersionItRanUntilANewCommit() throws Exception {
     ActorRef<Command> sup = runningWeb();
-    app("1.1.0");
-    sup.tell(new Ensure());
-    Request ask = request(false);
-    String why = "web#2 on n2: exited with code 1 before it was healthy";
-    ask.replyTo().tell(new Answer("web#1", ask.target(), Verdict.HALTED, why));
-    String halted = "rollout of web to 1.1.0 stopped: " + why + " (fix the app and commit)";
-    awaitDetail(s -> s.detail().equals(halted));
+    Halt h = haltRolloutTo110(sup);
+    Request ask = h.ask();
+    String why = h.why();
+    String halted = h.detail();
     InMemoryProcess old = driver.lastStarted().orElseThrow();
 
     old.signal(glow.actors.process.Signal.KILL); // kill -9
@@ -429,13 +441,10 @@ class InstanceSupervisorRolloutTest {
   @Test
   void aNodeRestartedWhileTheRolloutIsStoppedKeepsTheVersionItRanUntilANewCommit() throws Exception {
     ActorRef<Command> before = runningWeb();
-    app("1.1.0");
-    before.tell(new Ensure());
-    Request ask = request(false);
-    String why = "web#2 on n2: exited with code 1 before it was healthy";
-    ask.replyTo().tell(new Answer("web#1", ask.target(), Verdict.HALTED, why));
-    String halted = "rollout of web to 1.1.0 stopped: " + why + " (fix the app and commit)";
-    awaitDetail(s -> s.detail().equals(halted));
+    Halt h = haltRolloutTo110(before);
+    Request ask = h.ask();
+    String why = h.why();
+    String halted = h.detail();
     Path file = fx.data.resolve("kept/web-1.json");
     events.awaitAssert(WAIT, () -> {
       assertTrue(java.nio.file.Files.exists(file), "the kept spec is written for a node restart");
