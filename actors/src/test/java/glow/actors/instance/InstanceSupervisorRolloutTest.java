@@ -9,11 +9,9 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.FishingOutcomes;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.eventstream.EventStream;
 import akka.pattern.StatusReply;
 import glow.actors.instance.InstanceSupervisor.Command;
 import glow.actors.instance.InstanceSupervisor.Ensure;
-import glow.actors.instance.InstanceSupervisor.Stop;
 import glow.actors.process.InMemoryProcessDriver;
 import glow.actors.process.InMemoryProcessDriver.InMemoryProcess;
 import glow.actors.registry.ServiceRegistry;
@@ -52,30 +50,25 @@ class InstanceSupervisorRolloutTest {
   TestProbe<Rollouts.Command> coordinator;
   TestProbe<InstanceStatus> events;
   ServerSocket listener;
-  final List<ActorRef<Command>> supervisors = new ArrayList<>();
+  List<ActorRef<Command>> supervisors;
+  Supervised h;
 
   @BeforeEach
   void setUp() throws IOException {
-    fx = new Fixture(root);
-    driver = new InMemoryProcessDriver();
-    registry = testKit.createTestProbe();
+    h = new Supervised(testKit, root);
+    fx = h.fx;
+    driver = h.driver;
+    registry = h.registry;
+    events = h.events;
+    supervisors = h.supervisors;
     coordinator = testKit.createTestProbe();
-    events = testKit.createTestProbe();
-    testKit.system().eventStream().tell(new EventStream.Subscribe<>(InstanceStatus.class, events.ref()));
     listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()); // the app's port: healthy while open
   }
 
   @AfterEach
   void tearDown() throws IOException {
-    TestProbe<Object> watcher = testKit.createTestProbe();
-    for (ActorRef<Command> sup : supervisors) {
-      sup.tell(new Stop());
-      watcher.expectTerminated(sup, WAIT);
-    }
-    testKit.system().eventStream().tell(new EventStream.Unsubscribe<>(events.ref()));
+    h.close();
     listener.close();
-    driver.close();
-    fx.hub.close();
   }
 
   @AfterAll

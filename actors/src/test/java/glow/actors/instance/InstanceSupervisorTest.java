@@ -12,7 +12,6 @@ import akka.actor.testkit.typed.javadsl.FishingOutcomes;
 import akka.actor.testkit.typed.javadsl.SerializationTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.eventstream.EventStream;
 import akka.pattern.StatusReply;
 import glow.actors.instance.InstanceSupervisor.Command;
 import glow.actors.instance.InstanceSupervisor.Ensure;
@@ -60,29 +59,23 @@ class InstanceSupervisorTest {
   TestProbe<ServiceRegistry.Command> registry;
   TestProbe<InstanceStatus> events;
   final List<ServerSocket> servers = new ArrayList<>();
-  final List<ActorRef<Command>> supervisors = new ArrayList<>();
+  List<ActorRef<Command>> supervisors;
+  Supervised h;
 
   @BeforeEach
   void setUp() throws IOException {
-    fx = new Fixture(root);
-    driver = new InMemoryProcessDriver();
-    registry = testKit.createTestProbe();
-    events = testKit.createTestProbe();
-    testKit.system().eventStream().tell(new EventStream.Subscribe<>(InstanceStatus.class, events.ref()));
+    h = new Supervised(testKit, root);
+    fx = h.fx;
+    driver = h.driver;
+    registry = h.registry;
+    events = h.events;
+    supervisors = h.supervisors;
   }
 
   @AfterEach
   void tearDown() throws IOException {
-    // no supervisor outlives its test: the next test's files are elsewhere
-    TestProbe<Object> watcher = testKit.createTestProbe();
-    for (ActorRef<Command> sup : supervisors) {
-      sup.tell(new Stop());
-      watcher.expectTerminated(sup, WAIT);
-    }
-    testKit.system().eventStream().tell(new EventStream.Unsubscribe<>(events.ref()));
+    h.close(); // no supervisor outlives its test: the next test's files are elsewhere
     for (ServerSocket s : servers) s.close();
-    driver.close();
-    fx.hub.close();
   }
 
   @AfterAll

@@ -7,12 +7,10 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.FishingOutcomes;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.eventstream.EventStream;
 import com.sun.net.httpserver.HttpServer;
 import glow.actors.instance.InstanceSupervisor.Command;
 import glow.actors.instance.InstanceSupervisor.Ensure;
 import glow.actors.instance.InstanceSupervisor.GetStatus;
-import glow.actors.instance.InstanceSupervisor.Stop;
 import glow.actors.process.InMemoryProcessDriver;
 import glow.actors.process.InMemoryProcessDriver.InMemoryProcess;
 import glow.actors.process.Signal;
@@ -51,13 +49,15 @@ class InstanceSupervisorUnhealthyTest {
   final AtomicBoolean sick = new AtomicBoolean();
   ActorRef<Command> sup;
 
+  Supervised h;
+
   @BeforeEach
   void setUp() throws IOException {
-    fx = new Fixture(root);
-    driver = new InMemoryProcessDriver();
-    registry = testKit.createTestProbe();
-    events = testKit.createTestProbe();
-    testKit.system().eventStream().tell(new EventStream.Subscribe<>(InstanceStatus.class, events.ref()));
+    h = new Supervised(testKit, root);
+    fx = h.fx;
+    driver = h.driver;
+    registry = h.registry;
+    events = h.events;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
     server.createContext("/healthz", ex -> {
       ex.sendResponseHeaders(sick.get() ? 503 : 200, -1);
@@ -68,15 +68,8 @@ class InstanceSupervisorUnhealthyTest {
 
   @AfterEach
   void tearDown() {
-    if (sup != null) {
-      TestProbe<Object> watcher = testKit.createTestProbe();
-      sup.tell(new Stop());
-      watcher.expectTerminated(sup, WAIT);
-    }
-    testKit.system().eventStream().tell(new EventStream.Unsubscribe<>(events.ref()));
+    h.close();
     server.stop(0);
-    driver.close();
-    fx.hub.close();
   }
 
   @AfterAll
@@ -93,6 +86,7 @@ class InstanceSupervisorUnhealthyTest {
     sup = testKit.spawn(InstanceSupervisor.create("n1/hang#1",
         fx.runtime(driver, registry.ref(), SupervisorTiming.fast().withStopGrace(Duration.ofMillis(200)),
             Map.of("PATH", "/usr/bin:/bin"))));
+    h.supervisors.add(sup);
     sup.tell(new Ensure());
   }
 
