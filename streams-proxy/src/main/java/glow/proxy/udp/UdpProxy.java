@@ -239,8 +239,8 @@ public final class UdpProxy implements AutoCloseable {
       Session s = new Session(client, ch, now);
       ch.register(selector, SelectionKey.OP_READ, s);
       sessions.put(client, s);
+      metrics.sessions.increment(); // the gauge first, as on expiry
       activeSessions.incrementAndGet();
-      metrics.sessions.increment();
       return s;
     } catch (IOException e) {
       closeQuietly(ch);
@@ -286,8 +286,8 @@ public final class UdpProxy implements AutoCloseable {
       if (now - s.lastActive >= idleNanos) {
         it.remove();
         closeQuietly(s.upstream);
+        metrics.sessions.decrement(); // before the count activeSessions() reads: who sees it sees the gauge moved
         activeSessions.decrementAndGet();
-        metrics.sessions.decrement();
       }
     }
   }
