@@ -44,23 +44,13 @@ class InstanceSupervisorRolloutTest {
   static final Duration WAIT = Duration.ofSeconds(5);
 
   @TempDir Path root;
-  Fixture fx;
-  InMemoryProcessDriver driver;
-  TestProbe<ServiceRegistry.Command> registry;
   TestProbe<Rollouts.Command> coordinator;
-  TestProbe<InstanceStatus> events;
   ServerSocket listener;
-  List<ActorRef<Command>> supervisors;
   Supervised h;
 
   @BeforeEach
   void setUp() throws IOException {
     h = new Supervised(testKit, root);
-    fx = h.fx;
-    driver = h.driver;
-    registry = h.registry;
-    events = h.events;
-    supervisors = h.supervisors;
     coordinator = testKit.createTestProbe();
     listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()); // the app's port: healthy while open
   }
@@ -81,8 +71,8 @@ class InstanceSupervisorRolloutTest {
   }
 
   void app(String version, String health) throws IOException {
-    fx.artifact("web", version, true, true);
-    fx.file("apps/web.yaml", "image: web\nversion: " + version + "\nprovides: {http: " + listener.getLocalPort()
+    h.fx.artifact("web", version, true, true);
+    h.fx.file("apps/web.yaml", "image: web\nversion: " + version + "\nprovides: {http: " + listener.getLocalPort()
         + "}\nhealth: " + health + "\n").deploy("web", 1).load();
   }
 
@@ -98,8 +88,8 @@ class InstanceSupervisorRolloutTest {
   ActorRef<Command> runningWeb(String health, SupervisorTiming timing) throws IOException {
     app("1.0.0", health);
     ActorRef<Command> sup = testKit.spawn(InstanceSupervisor.create("n1/web#1",
-        fx.runtime(driver, registry.ref(), timing, coordinator.ref())));
-    supervisors.add(sup);
+        h.fx.runtime(h.driver, h.registry.ref(), timing, coordinator.ref())));
+    h.supervisors.add(sup);
     sup.tell(new Ensure());
     Request down = request(Rollouts.Kind.DOWN);
     assertEquals("fetching", down.state(), "a first start is not serving: it counts against max-unavailable");
@@ -112,7 +102,7 @@ class InstanceSupervisorRolloutTest {
 
   /** Confirms the healthy process's registration; the down report is released once settled, and nothing follows. */
   void serveAgain() {
-    ServiceRegistry.Register reg = (ServiceRegistry.Register) registry.fishForMessage(WAIT,
+    ServiceRegistry.Register reg = (ServiceRegistry.Register) h.registry.fishForMessage(WAIT,
         c -> c instanceof ServiceRegistry.Register ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
         .get(0);
     assertTrue(reg.replyTo() != null, "an instance down is serving again only once its registration is confirmed");
@@ -122,7 +112,7 @@ class InstanceSupervisorRolloutTest {
   }
 
   InstanceStatus awaitDetail(java.util.function.Predicate<InstanceStatus> ok) {
-    List<InstanceStatus> got = events.fishForMessage(WAIT, s -> s.key().equals("web#1") && ok.test(s)
+    List<InstanceStatus> got = h.events.fishForMessage(WAIT, s -> s.key().equals("web#1") && ok.test(s)
         ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
     return got.get(got.size() - 1);
   }
@@ -190,7 +180,7 @@ class InstanceSupervisorRolloutTest {
   @Test
   void aServingInstanceWaitsForItsPermitThenReplacesAndReleasesOnceConfirmedAndSettled() throws IOException {
     ActorRef<Command> sup = runningWeb();
-    InMemoryProcess old = driver.lastStarted().orElseThrow();
+    InMemoryProcess old = h.driver.lastStarted().orElseThrow();
 
     app("1.1.0");
     sup.tell(new Ensure());
@@ -213,10 +203,10 @@ class InstanceSupervisorRolloutTest {
     request(false); // asked again on the next tick
 
     ask.replyTo().tell(new Answer("web#1", ask.target(), Verdict.GRANTED, null));
-    assertTrue(registry.receiveMessage(WAIT) instanceof ServiceRegistry.Deregister);
+    assertTrue(h.registry.receiveMessage(WAIT) instanceof ServiceRegistry.Deregister);
     awaitDetail(s -> s.state().equals("running") && "1.1.0".equals(s.version()));
     assertFalse(old.isRunning());
-    ServiceRegistry.Register reg = (ServiceRegistry.Register) registry.receiveMessage(WAIT);
+    ServiceRegistry.Register reg = (ServiceRegistry.Register) h.registry.receiveMessage(WAIT);
     assertTrue(reg.replyTo() != null, "under a permit the registration is confirmed");
     // renewed while the replacement runs, and not released before the registry confirmed
     request(true);
@@ -275,13 +265,13 @@ class InstanceSupervisorRolloutTest {
     ask.replyTo().tell(new Answer("web#1", ask.target(), Verdict.GRANTED, null));
     awaitDetail(s -> "1.1.0".equals(s.version()) && s.state().equals("running"));
 
-    fx.delete("deployments/web-1.yaml").load();
+    h.fx.delete("deployments/web-1.yaml").load();
     sup.tell(new Ensure());
 
     coordinator.fishForMessage(WAIT, c -> c.equals(new Rollouts.Release("web", "web#1"))
         ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
     coordinator.expectTerminated(sup, WAIT);
-    supervisors.remove(sup);
+    h.supervisors.remove(sup);
   }
 
   @Test
@@ -305,7 +295,7 @@ class InstanceSupervisorRolloutTest {
   @Test
   void anInstanceRestartedForBeingUnhealthyAsksNoPermitButReportsItselfDown() throws IOException {
     runningWeb("{interval: 50ms, restart-after: 300ms}");
-    InMemoryProcess old = driver.lastStarted().orElseThrow();
+    InMemoryProcess old = h.driver.lastStarted().orElseThrow();
 
     listener.close(); // hangs: it was serving, but is not any more once unhealthy
     assertEquals("unhealthy", request(Rollouts.Kind.DOWN).state(), "reported as soon as it stops serving");
@@ -341,14 +331,14 @@ class InstanceSupervisorRolloutTest {
   void aCrashLoopingInstanceMovesToANewVersionAtOnceWithoutAskingAndServesAfterItsDownReportIsReleased()
       throws IOException {
     ActorRef<Command> sup = runningWeb();
-    driver.onStart(p -> p.exit(1)); // from now on every start of the app crashes
-    driver.lastStarted().orElseThrow().exit(1);
+    h.driver.onStart(p -> p.exit(1)); // from now on every start of the app crashes
+    h.driver.lastStarted().orElseThrow().exit(1);
     Request down = request(Rollouts.Kind.DOWN);
     assertEquals("backoff", down.state());
     assertTrue(down.target().startsWith("1.0.0/"), down.target());
     awaitDetail(s -> s.state().equals("backoff") && s.restarts() >= 2); // crash-looping on 1.0.0
 
-    driver.onStart(p -> { }); // the fix
+    h.driver.onStart(p -> { }); // the fix
     app("1.1.0");
     sup.tell(new Ensure());
     List<Rollouts.Command> got = coordinator.fishForMessage(WAIT, c -> c instanceof Request r
@@ -364,11 +354,11 @@ class InstanceSupervisorRolloutTest {
   @Test
   void aHaltedRolloutBringsAKilledOrRestartedInstanceBackOnTheVersionItRanUntilANewCommit() throws Exception {
     ActorRef<Command> sup = runningWeb();
-    Halt h = haltRolloutTo110(sup);
-    Request ask = h.ask();
-    String why = h.why();
-    String halted = h.detail();
-    InMemoryProcess old = driver.lastStarted().orElseThrow();
+    Halt stop = haltRolloutTo110(sup);
+    Request ask = stop.ask();
+    String why = stop.why();
+    String halted = stop.detail();
+    InMemoryProcess old = h.driver.lastStarted().orElseThrow();
 
     old.signal(glow.actors.process.Signal.KILL); // kill -9
     Request down = request(Rollouts.Kind.DOWN);
@@ -391,7 +381,7 @@ class InstanceSupervisorRolloutTest {
     assertTrue(restarted.receiveMessage(WAIT).isSuccess());
     InstanceStatus byHand = awaitDetail(s -> s.state().equals("running") && !back.pid().equals(s.pid()));
     assertEquals("1.0.0", byHand.version());
-    assertTrue(driver.started().stream().noneMatch(p -> "1.1.0".equals(p.spec().environment().get("GLOW_VERSION"))),
+    assertTrue(h.driver.started().stream().noneMatch(p -> "1.1.0".equals(p.spec().environment().get("GLOW_VERSION"))),
         "1.1.0 never started here");
     serveAgain();
     request(false).replyTo().tell(new Answer("web#1", ask.target(), Verdict.HALTED, why));
@@ -408,12 +398,12 @@ class InstanceSupervisorRolloutTest {
   void aJustStartedHealthyInstanceSettlesUnderItsDownReportBeforeItAsksToRoll() throws IOException {
     app("1.0.0");
     ActorRef<Command> sup = testKit.spawn(InstanceSupervisor.create("n1/web#1",
-        fx.runtime(driver, registry.ref(), SupervisorTiming.fast(), coordinator.ref())));
-    supervisors.add(sup);
+        h.fx.runtime(h.driver, h.registry.ref(), SupervisorTiming.fast(), coordinator.ref())));
+    h.supervisors.add(sup);
     sup.tell(new Ensure());
     request(Rollouts.Kind.DOWN);
     awaitDetail(s -> s.state().equals("running") && "1.0.0".equals(s.version()));
-    InMemoryProcess first = driver.lastStarted().orElseThrow();
+    InMemoryProcess first = h.driver.lastStarted().orElseThrow();
 
     app("1.1.0"); // before its registration is confirmed: it serves traffic, but is not settled
     sup.tell(new Ensure());
@@ -434,23 +424,23 @@ class InstanceSupervisorRolloutTest {
   @Test
   void aNodeRestartedWhileTheRolloutIsStoppedKeepsTheVersionItRanUntilANewCommit() throws Exception {
     ActorRef<Command> before = runningWeb();
-    Halt h = haltRolloutTo110(before);
-    Request ask = h.ask();
-    String why = h.why();
-    String halted = h.detail();
-    Path file = fx.data.resolve("kept/web-1.json");
-    events.awaitAssert(WAIT, () -> {
+    Halt stop = haltRolloutTo110(before);
+    Request ask = stop.ask();
+    String why = stop.why();
+    String halted = stop.detail();
+    Path file = h.fx.data.resolve("kept/web-1.json");
+    h.events.awaitAssert(WAIT, () -> {
       assertTrue(java.nio.file.Files.exists(file), "the kept spec is written for a node restart");
       return null;
     });
 
     testKit.stop(before, WAIT); // the node goes down: its supervisor stops, its process with it
-    supervisors.remove(before);
+    h.supervisors.remove(before);
     drain(coordinator);
-    assertTrue(driver.running().isEmpty());
+    assertTrue(h.driver.running().isEmpty());
     ActorRef<Command> after = testKit.spawn(InstanceSupervisor.create("n1/web#1",
-        fx.runtime(driver, registry.ref(), SupervisorTiming.fast(), coordinator.ref())));
-    supervisors.add(after);
+        h.fx.runtime(h.driver, h.registry.ref(), SupervisorTiming.fast(), coordinator.ref())));
+    h.supervisors.add(after);
     after.tell(new Ensure());
 
     Request down = request(Rollouts.Kind.DOWN);
@@ -459,7 +449,7 @@ class InstanceSupervisorRolloutTest {
     InstanceStatus back = awaitDetail(s -> s.state().equals("running"));
     assertEquals("1.0.0", back.version(), "back on the version it ran before the node restart");
     assertEquals("healthy, pid " + back.pid() + "; kept on 1.0.0: " + halted, back.detail());
-    assertTrue(driver.started().stream().noneMatch(p -> "1.1.0".equals(p.spec().environment().get("GLOW_VERSION"))));
+    assertTrue(h.driver.started().stream().noneMatch(p -> "1.1.0".equals(p.spec().environment().get("GLOW_VERSION"))));
     serveAgain();
     request(false).replyTo().tell(new Answer("web#1", ask.target(), Verdict.HALTED, why));
     awaitDetail(s -> s.detail().equals(halted));
@@ -469,7 +459,7 @@ class InstanceSupervisorRolloutTest {
     Request fresh = askFor("1.2.0");
     fresh.replyTo().tell(new Answer("web#1", fresh.target(), Verdict.GRANTED, null));
     awaitDetail(s -> s.state().equals("running") && "1.2.0".equals(s.version()));
-    events.awaitAssert(WAIT, () -> {
+    h.events.awaitAssert(WAIT, () -> {
       assertTrue(!java.nio.file.Files.exists(file), "the kept spec file is deleted");
       return null;
     });

@@ -14,7 +14,6 @@ import glow.actors.instance.InstanceSupervisor.GetStatus;
 import glow.actors.process.InMemoryProcessDriver;
 import glow.actors.process.InMemoryProcessDriver.InMemoryProcess;
 import glow.actors.process.Signal;
-import glow.actors.registry.ServiceRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -41,10 +40,6 @@ class InstanceSupervisorUnhealthyTest {
   static final Duration WAIT = Duration.ofSeconds(5);
 
   @TempDir Path root;
-  Fixture fx;
-  InMemoryProcessDriver driver;
-  TestProbe<ServiceRegistry.Command> registry;
-  TestProbe<InstanceStatus> events;
   HttpServer server;
   final AtomicBoolean sick = new AtomicBoolean();
   ActorRef<Command> sup;
@@ -54,10 +49,6 @@ class InstanceSupervisorUnhealthyTest {
   @BeforeEach
   void setUp() throws IOException {
     h = new Supervised(testKit, root);
-    fx = h.fx;
-    driver = h.driver;
-    registry = h.registry;
-    events = h.events;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
     server.createContext("/healthz", ex -> {
       ex.sendResponseHeaders(sick.get() ? 503 : 200, -1);
@@ -79,19 +70,19 @@ class InstanceSupervisorUnhealthyTest {
 
   /** Deploys app "hang" checked every 50 ms over HTTP, with the given restart-after, and supervises it. */
   void supervise(String restartAfter) throws IOException {
-    fx.artifact("hang", "1.0.0", true, true);
-    fx.file("apps/hang.yaml", ("image: hang\nversion: 1.0.0\nprovides: {http: %d}\n"
+    h.fx.artifact("hang", "1.0.0", true, true);
+    h.fx.file("apps/hang.yaml", ("image: hang\nversion: 1.0.0\nprovides: {http: %d}\n"
         + "health: {http: /healthz, interval: 50ms, timeout: 500ms, restart-after: %s}\n")
         .formatted(server.getAddress().getPort(), restartAfter)).deploy("hang", 1).load();
     sup = testKit.spawn(InstanceSupervisor.create("n1/hang#1",
-        fx.runtime(driver, registry.ref(), SupervisorTiming.fast().withStopGrace(Duration.ofMillis(200)),
+        h.fx.runtime(h.driver, h.registry.ref(), SupervisorTiming.fast().withStopGrace(Duration.ofMillis(200)),
             Map.of("PATH", "/usr/bin:/bin"))));
     h.supervisors.add(sup);
     sup.tell(new Ensure());
   }
 
   InstanceStatus awaitState(String state) {
-    List<InstanceStatus> got = events.fishForMessage(WAIT, s -> s.state().equals(state)
+    List<InstanceStatus> got = h.events.fishForMessage(WAIT, s -> s.state().equals(state)
         ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
     return got.get(got.size() - 1);
   }
@@ -108,10 +99,10 @@ class InstanceSupervisorUnhealthyTest {
 
   @Test
   void anInstanceUnhealthyForRestartAfterIsRestartedWithBackoffAndSaysWhy() throws IOException {
-    driver.onStart(InMemoryProcess::ignoreTerm); // a hung app: TERM is not enough
+    h.driver.onStart(InMemoryProcess::ignoreTerm); // a hung app: TERM is not enough
     supervise("400ms");
     awaitState("running");
-    InMemoryProcess first = driver.lastStarted().orElseThrow();
+    InMemoryProcess first = h.driver.lastStarted().orElseThrow();
 
     sick.set(true); // the app hangs: its health endpoint fails from now on
     InstanceStatus unhealthy = awaitState("unhealthy");
@@ -127,7 +118,7 @@ class InstanceSupervisorUnhealthyTest {
 
     sick.set(false); // the new process answers
     InstanceStatus again = awaitState("running");
-    assertEquals(2, driver.started().size());
+    assertEquals(2, h.driver.started().size());
     assertEquals(1, again.restarts());
     assertEquals("healthy, pid " + again.pid() + " (restarted: unhealthy for 400ms: " + failure() + ")", again.detail());
 
@@ -147,10 +138,10 @@ class InstanceSupervisorUnhealthyTest {
     sick.set(false); // one passing check within restart-after
     InstanceStatus recovered = awaitState("running");
     assertEquals("healthy, pid " + recovered.pid(), recovered.detail());
-    events.expectNoMessage(Duration.ofMillis(900)); // past restart-after: no stopping, no new process
-    assertEquals(1, driver.started().size());
+    h.events.expectNoMessage(Duration.ofMillis(900)); // past restart-after: no stopping, no new process
+    assertEquals(1, h.driver.started().size());
     assertEquals(0, status().restarts());
-    assertEquals(List.of(), driver.lastStarted().orElseThrow().signals());
+    assertEquals(List.of(), h.driver.lastStarted().orElseThrow().signals());
 
     sick.set(true); // a new fall starts a new clock
     InstanceStatus unhealthy = awaitState("unhealthy");
@@ -167,10 +158,10 @@ class InstanceSupervisorUnhealthyTest {
     assertEquals(failure() + " (2 checks in a row); endpoints deregistered", unhealthy.detail());
     assertEquals(failure() + "; endpoints deregistered", awaitState("unhealthy").detail()); // the next check
 
-    events.expectNoMessage(Duration.ofMillis(600));
+    h.events.expectNoMessage(Duration.ofMillis(600));
     assertEquals("unhealthy", status().state());
-    assertEquals(1, driver.started().size());
-    assertEquals(List.of(), driver.lastStarted().orElseThrow().signals());
+    assertEquals(1, h.driver.started().size());
+    assertEquals(List.of(), h.driver.lastStarted().orElseThrow().signals());
   }
 
   @Test
@@ -181,13 +172,13 @@ class InstanceSupervisorUnhealthyTest {
     InstanceStatus unhealthy = awaitState("unhealthy");
     assertTrue(unhealthy.detail().endsWith("; restarted once unhealthy for 10m"), unhealthy.detail());
 
-    fx.file("apps/hang.yaml", ("image: hang\nversion: 1.0.0\nprovides: {http: %d}\n"
+    h.fx.file("apps/hang.yaml", ("image: hang\nversion: 1.0.0\nprovides: {http: %d}\n"
         + "health: {http: /healthz, interval: 50ms, timeout: 500ms, restart-after: 300ms}\n")
         .formatted(server.getAddress().getPort())).load();
     sup.tell(new Ensure()); // same launch: the process runs on with the new health spec
 
     assertEquals("stopping: unhealthy for 300ms: " + failure(), awaitState("stopping").detail());
     assertEquals(1, awaitState("starting").restarts());
-    assertEquals(2, driver.started().size());
+    assertEquals(2, h.driver.started().size());
   }
 }
